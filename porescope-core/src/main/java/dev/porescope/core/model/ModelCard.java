@@ -1,0 +1,64 @@
+package dev.porescope.core.model;
+
+import dev.porescope.core.preprocess.Preprocessing;
+import dev.porescope.core.unet.UNetSpec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a PoreScope model file says about itself (stored as {@code porescope.json} inside the
+ * {@code .pt}/{@code .ptl} file and as ONNX metadata). A model file without its card is not a
+ * PoreScope model.
+ *
+ * @param format        always {@link #FORMAT}; how a file is recognised as a PoreScope model
+ * @param name          model name (spec name or the name given at training time)
+ * @param spec          network topology; null for the DoG baseline
+ * @param preprocessing steps applied to the luma photo before the model
+ * @param threshold     decision threshold on the pore probability
+ * @param minArea       smallest pore kept (px); pores below are dropped by the extractor
+ * @param runtime       where this file runs: "torchscript", "ptl", "onnx", "ort", "dog"
+ * @param precision     "fp32", "fp16" or "int8"
+ * @param dataDigest    SHA-256 over the training data, or null
+ * @param seed          training seed
+ * @param steps         training steps done
+ * @param validation    validation metrics by name (dice, pore_f1, ...)
+ * @param libraries     library versions used to make the file
+ * @param golden        golden input/output pairs to check a runtime against the server
+ * @param extra         anything else (DoG parameters, export details)
+ */
+public record ModelCard(String format, String name, UNetSpec spec, Preprocessing preprocessing,
+                        double threshold, int minArea, String runtime, String precision,
+                        String dataDigest, long seed, long steps, Map<String, Double> validation,
+                        Map<String, String> libraries, List<GoldenPair> golden, Map<String, String> extra) {
+
+    public static final String FORMAT = "porescope-model/1";
+    /** Name of the card inside model files (TorchScript extra file, ONNX metadata key). */
+    public static final String FILE_NAME = "porescope.json";
+
+    /**
+     * A model input and the server model's output for it, so that another runtime can prove it
+     * computes the same thing.
+     *
+     * @param width       tile width
+     * @param height      tile height
+     * @param input       preprocessed input, base64 of little-endian float32, row-major
+     * @param probability server pore probability, same encoding
+     */
+    public record GoldenPair(int width, int height, String input, String probability) { }
+
+    public ModelCard withRuntime(String newRuntime, String newPrecision) {
+        return new ModelCard(format, name, spec, preprocessing, threshold, minArea, newRuntime, newPrecision,
+                dataDigest, seed, steps, validation, libraries, golden, extra);
+    }
+
+    public ModelCard withGolden(List<GoldenPair> newGolden) {
+        return new ModelCard(format, name, spec, preprocessing, threshold, minArea, runtime, precision,
+                dataDigest, seed, steps, validation, libraries, newGolden, extra);
+    }
+
+    public ModelCard withThreshold(double newThreshold) {
+        return new ModelCard(format, name, spec, preprocessing, newThreshold, minArea, runtime, precision,
+                dataDigest, seed, steps, validation, libraries, golden, extra);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.porescope.core.model;
+
+import dev.porescope.core.image.Plane;
+
+/**
+ * The one seam between pure Java and a model runtime (DoG baseline, libtorch, PyTorch Mobile,
+ * ONNX Runtime). Input is a preprocessed luma tile, output the pore probability of each of its
+ * pixels. Tiling, thresholding and pore extraction live above this seam and are shared by all
+ * runtimes.
+ */
+public interface SegmentationModel extends AutoCloseable {
+
+    /**
+     * Pore probability in [0, 1] for every pixel of {@code tile}; the result has the tile's size.
+     * The tile's width and height are multiples of {@link #sizeMultiple()}.
+     * Implementations are safe to call from several threads at once.
+     */
+    Plane predict(Plane tile);
+
+    /**
+     * Pixels of context on each side that an output pixel depends on (receptive-field radius);
+     * tiles overlap by at least this much so that stitching is exact.
+     */
+    int margin();
+
+    /** Tile sides and tile origins must be multiples of this (2^(levels-1) for a U-Net). */
+    default int sizeMultiple() { return 1; }
+
+    /** The card describing this model (spec, preprocessing, threshold, provenance). */
+    ModelCard card();
+
+    /** Releases native resources; a no-op for pure-Java models. */
+    @Override
+    default void close() { }
+}
