@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Draws synthetic skin photos with an exact pore label, deterministically by seed.
  *
  * <p>The photo is built like a real one: skin reflectance (tone, texture at several scales,
- * redness) darkened by pores and freckles, fine lines, hairs on top, specular highlights, then
+ * pigment mottling, micro-relief furrows, redness) darkened by pores and freckles, fine lines, hairs on top, specular highlights, then
  * uneven light, camera blur and sensor noise, quantised to 8 bits. Every stage draws from its own
  * {@link SplittableRandom} split off the seed in a fixed order, so switching a distractor off
  * leaves the pores (and the label) unchanged.
@@ -22,7 +22,6 @@ import java.util.SplittableRandom;
  * what a careful labeller marks on a real photo.
  */
 public final class SkinSynthesizer {
-    private static final double LN2 = Math.log(2);
     /** Exponent p of the pore profile LABEL_LEVEL^(r^p), r = elliptical radius: 2 is Gaussian, larger is flatter with a steeper edge. */
     private static final double PROFILE_EXPONENT = 3.5;
     /** The label is where a pore's darkening reaches this fraction of its depth. */
@@ -115,6 +114,7 @@ public final class SkinSynthesizer {
             float m = Math.max(0, mottle[i] - 0.5f);
             mottle[i] = mottling * m * m;
         }
+        addMicroRelief(textureRng.split(), texture, w, h, 0.35 * s.textureContrast());
         float[] blotch = ValueNoise.octave(w, h, 45, textureRng.split());
         float red = (float) (0.04 * s.redness());
         float[][] rgb = new float[3][w * h];
@@ -127,6 +127,35 @@ public final class SkinSynthesizer {
             rgb[2][i] = (float) base[2] * m * (1 - 0.7f * b) * (1 - 1.25f * p);
         }
         return rgb;
+    }
+
+    /**
+     * The skin's micro-relief: shallow furrows in two or three directions that cross between the
+     * pores, warped so that they do not look ruled.
+     */
+    private static void addMicroRelief(SplittableRandom rng, float[] texture, int w, int h, double amplitude) {
+        int families = 2 + rng.nextInt(2);
+        double base = rng.nextDouble() * Math.PI;
+        float[] warpX = ValueNoise.octave(w, h, 40, rng.split());
+        float[] warpY = ValueNoise.octave(w, h, 40, rng.split());
+        float[] strength = ValueNoise.octave(w, h, 70, rng.split());
+        for (int f = 0; f < families; f++) {
+            double angle = base + f * Math.PI / families + 0.2 * rng.nextGaussian();
+            double period = 12 + 10 * rng.nextDouble();
+            double phase = rng.nextDouble();
+            double cos = Math.cos(angle);
+            double sin = Math.sin(angle);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    double t = ((x + 3 * warpX[i]) * cos + (y + 3 * warpY[i]) * sin) / period + phase;
+                    double d = Math.abs(t - Math.rint(t)) * period; // px to the nearest furrow
+                    if (d > 2.5) continue;
+                    double furrow = Math.exp(-d * d / 1.2) * Math.max(0, 0.6 + 0.5 * strength[i]);
+                    texture[i] -= (float) (amplitude * furrow);
+                }
+            }
+        }
     }
 
     // ---- pores ------------------------------------------------------------------------------
