@@ -1,5 +1,6 @@
 package dev.porescope.onnx;
 
+import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class ModelFile {
         }
         ModelCard card;
         try {
-            card = CardJson.read(json);
+            card = Json.readCard(json);
         } catch (IllegalArgumentException e) {
             throw bad(path, "has a broken PoreScope model card: " + e.getMessage());
         }

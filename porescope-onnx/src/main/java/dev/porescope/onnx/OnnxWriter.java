@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.platform.Fp16Conversions;
 import com.google.protobuf.ByteString;
+import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.core.unet.UNetSpec.Activation;
@@ -99,7 +100,7 @@ public final class OnnxWriter {
         for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
             if (b.getMetadataProps(i).getKey().equals(ModelCard.FILE_NAME)) b.removeMetadataProps(i);
         }
-        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelCard.FILE_NAME).setValue(CardJson.write(card)));
+        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelCard.FILE_NAME).setValue(Json.writeCard(card)));
         return b.build();
     }
 
