@@ -1,0 +1,365 @@
+package dev.porescope.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.platform.Fp16Conversions;
+import com.google.protobuf.ByteString;
+import dev.porescope.core.json.Json;
+import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.core.unet.UNetSpec.Activation;
+import dev.porescope.core.unet.UNetSpec.Kind;
+import dev.porescope.core.unet.UNetSpec.Layer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a U-Net as an ONNX model from the spec's one topology walk ({@link UNetSpec#layers()}).
+ * Input {@code x} [N, 1, H, W] float32 with dynamic N, H, W; output {@code probability}
+ * [N, classes, H, W] float32, a softmax over the class axis. BatchNorm is folded into the
+ * convolutions; each 2x2 transposed convolution is a 1x1 convolution + {@code DepthToSpace(2, DCR)},
+ * exact in fp32 and quantizable by ONNX Runtime.
+ *
+ * <p>Precisions: fp32; fp16 (weights and activations float16 between a Cast after the input and
+ * a Cast before the softmax, so the interface stays float32); int8 QDQ (per-channel symmetric
+ * int8 weights, int32 biases at input scale x weight scale, uint8 activations whose ranges come
+ * from {@link Calibration}; the head convolution's output and the softmax stay float, which keeps
+ * probabilities near the threshold as precise as fp32 logits allow).
+ */
+public final class OnnxWriter {
+
+    public static final String INPUT = "x";
+    public static final String OUTPUT = "probability";
+    public static final long IR_VERSION = 8;
+    public static final long OPSET = 17;
+
+    private final FoldedUNet net;
+
+    public OnnxWriter(UNetSpec spec, Map<String, float[]> weights) {
+        this.net = new FoldedUNet(spec, weights);
+    }
+
+    public UNetSpec spec() { return net.spec(); }
+
+    public ModelProto fp32() { return build(Precision.FP32, Map.of(), false); }
+
+    public ModelProto fp16() { return build(Precision.FP16, Map.of(), false); }
+
+    /** int8 QDQ with activation ranges by tensor name, one for each of {@link #calibratedTensors()}. */
+    public ModelProto int8(Map<String, Calibration.Range> ranges) {
+        for (String t : calibratedTensors()) {
+            if (!ranges.containsKey(t)) throw new IllegalArgumentException("no calibrated range for tensor " + t);
+        }
+        return build(Precision.INT8, ranges, false);
+    }
+
+    public ModelProto model(Precision precision, Map<String, Calibration.Range> ranges) {
+        return switch (precision) {
+            case FP32 -> fp32();
+            case FP16 -> fp16();
+            case INT8 -> int8(ranges);
+        };
+    }
+
+    /** The fp32 model with every tensor in {@link #calibratedTensors()} as an extra float output. */
+    public ModelProto calibrationModel() { return build(Precision.FP32, Map.of(), true); }
+
+    /**
+     * Activation tensors that get their own quantization range in the int8 model (besides the
+     * input {@code x}). Max-pool and DepthToSpace outputs reuse their input's range.
+     */
+    public List<String> calibratedTensors() {
+        List<String> out = new ArrayList<>();
+        for (Layer l : net.spec().layers()) {
+            switch (l.kind()) {
+                case CONV -> { if (!l.name().equals("head")) out.add(l.output()); }
+                case UP_CONV -> { out.add(l.output() + "_conv"); out.add(l.output() + "_act"); }
+                case CONCAT -> out.add(l.output());
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    /** A copy of {@code model} with the card as JSON in metadata_props under {@link ModelCard#FILE_NAME}. */
+    public static ModelProto withCard(ModelProto model, ModelCard card) {
+        ModelProto.Builder b = model.toBuilder();
+        for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
+            if (b.getMetadataProps(i).getKey().equals(ModelCard.FILE_NAME)) b.removeMetadataProps(i);
+        }
+        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelCard.FILE_NAME).setValue(Json.writeCard(card)));
+        return b.build();
+    }
+
+    // ---- graph building ------------------------------------------------------------------------
+
+    private ModelProto build(Precision precision, Map<String, Calibration.Range> ranges, boolean exposeIntermediates) {
+        Emitter e = new Emitter(precision, ranges);
+        UNetSpec spec = net.spec();
+        GraphProto.Builder g = e.graph;
+        g.setName("porescope_" + spec.name());
+        g.addInput(valueInfo(INPUT, TensorProto.DataType.FLOAT, spec.inChannels()));
+        g.addOutput(valueInfo(OUTPUT, TensorProto.DataType.FLOAT, spec.classes()));
+
+        Map<String, String> tensor = new HashMap<>();   // spec tensor name -> graph tensor consumers read
+        tensor.put(INPUT, e.input());
+        for (Layer l : spec.layers()) {
+            switch (l.kind()) {
+                case CONV -> {
+                    boolean head = l.name().equals("head");
+                    String y = e.conv(tensor.get(l.input()), net.conv(l.name()), l.output() + (l.activation() == Activation.NONE ? "" : "_pre"));
+                    if (l.activation() == Activation.RELU) y = e.node("Relu", List.of(y), l.output());
+                    tensor.put(l.output(), head ? y : e.quantized(y, y));
+                }
+                case MAX_POOL -> {
+                    int k = l.kernel();
+                    String y = e.node("MaxPool", List.of(tensor.get(l.input())), l.output(),
+                            ints("kernel_shape", k, k), ints("strides", 2, 2), ints("pads", k / 2, k / 2, k / 2, k / 2));
+                    tensor.put(l.output(), e.quantized(y, e.rangeSource(tensor.get(l.input()))));
+                }
+                case UP_CONV -> {
+                    String c = e.quantized(e.conv(tensor.get(l.input()), net.conv(l.name()), l.output() + "_conv"), l.output() + "_conv");
+                    AttributeProto alpha = AttributeProto.newBuilder().setName("alpha")
+                            .setType(AttributeProto.AttributeType.FLOAT).setF((float) spec.leakySlope()).build();
+                    String a = e.quantized(e.node("LeakyRelu", List.of(c), l.output() + "_act", alpha), l.output() + "_act");
+                    AttributeProto block = AttributeProto.newBuilder().setName("blocksize")
+                            .setType(AttributeProto.AttributeType.INT).setI(2).build();
+                    AttributeProto mode = AttributeProto.newBuilder().setName("mode")
+                            .setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("DCR")).build();
+                    String y = e.node("DepthToSpace", List.of(a), l.output(), block, mode);
+                    tensor.put(l.output(), e.quantized(y, l.output() + "_act"));
+                }
+                case CONCAT -> {
+                    List<String> in = l.inputs().stream().map(tensor::get).toList();
+                    AttributeProto axis = AttributeProto.newBuilder().setName("axis")
+                            .setType(AttributeProto.AttributeType.INT).setI(1).build();
+                    String y = e.node("Concat", in, l.output(), axis);
+                    tensor.put(l.output(), e.quantized(y, y));
+                }
+                case SOFTMAX -> {
+                    String logits = tensor.get(l.input());
+                    if (precision == Precision.FP16) logits = e.cast(logits, l.input() + "_f32", TensorProto.DataType.FLOAT);
+                    AttributeProto axis = AttributeProto.newBuilder().setName("axis")
+                            .setType(AttributeProto.AttributeType.INT).setI(1).build();
+                    e.node("Softmax", List.of(logits), OUTPUT, axis);
+                }
+            }
+        }
+        if (exposeIntermediates) {
+            // outputs without a shape: ORT reports whatever the tensor's shape is
+            for (String t : calibratedTensors()) {
+                g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+            }
+        }
+        return ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("porescope")
+                .setProducerVersion(OnnxWriter.class.getPackage().getImplementationVersion() == null
+                        ? "dev" : OnnxWriter.class.getPackage().getImplementationVersion())
+                .setDocString("PoreScope U-Net '" + spec.name() + "', " + precision.label())
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(g)
+                .build();
+    }
+
+    /** Emits nodes and initializers for one precision. */
+    private static final class Emitter {
+        final GraphProto.Builder graph = GraphProto.newBuilder();
+        final Precision precision;
+        final Map<String, Calibration.Range> ranges;
+        /** graph tensor read by consumers -> quantization range name it carries (int8 only). */
+        final Map<String, String> rangeOf = new HashMap<>();
+
+        Emitter(Precision precision, Map<String, Calibration.Range> ranges) {
+            this.precision = precision;
+            this.ranges = ranges;
+        }
+
+        String input() {
+            return switch (precision) {
+                case FP32 -> INPUT;
+                case FP16 -> cast(INPUT, INPUT + "_f16", TensorProto.DataType.FLOAT16);
+                case INT8 -> quantized(INPUT, INPUT);
+            };
+        }
+
+        String node(String op, List<String> inputs, String output, AttributeProto... attributes) {
+            NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output + "_" + op)
+                    .addAllInput(inputs).addOutput(output);
+            for (AttributeProto a : attributes) n.addAttribute(a);
+            graph.addNode(n);
+            return output;
+        }
+
+        String cast(String input, String output, TensorProto.DataType to) {
+            return node("Cast", List.of(input), output, AttributeProto.newBuilder().setName("to")
+                    .setType(AttributeProto.AttributeType.INT).setI(to.getNumber()).build());
+        }
+
+        String rangeSource(String consumedTensor) {
+            return rangeOf.getOrDefault(consumedTensor, consumedTensor);
+        }
+
+        /** int8: QuantizeLinear + DequantizeLinear with the range named {@code rangeName}; else unchanged. */
+        String quantized(String tensor, String rangeName) {
+            if (precision != Precision.INT8) return tensor;
+            Calibration.Range r = ranges.get(rangeName);
+            if (r == null) throw new IllegalStateException("no range " + rangeName + " for " + tensor);
+            Calibration.QuantParams q = r.uint8();
+            String scale = floatScalar(rangeName + "_scale", q.scale());
+            String zero = uint8Scalar(rangeName + "_zero", q.zeroPoint());
+            String quant = node("QuantizeLinear", List.of(tensor, scale, zero), tensor + "_q");
+            String dq = node("DequantizeLinear", List.of(quant, scale, zero), tensor + "_dq");
+            rangeOf.put(dq, rangeName);
+            return dq;
+        }
+
+        private boolean graphHasInitializer(String name) {
+            return graph.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
+        }
+
+        /** A convolution (same padding, stride 1) reading {@code input}; returns the output name. */
+        String conv(String input, FoldedUNet.Conv c, String output) {
+            String prefix = output;
+            List<String> inputs = new ArrayList<>();
+            inputs.add(input);
+            long[] wShape = {c.outChannels(), c.inChannels(), c.kernel(), c.kernel()};
+            switch (precision) {
+                case FP32 -> {
+                    inputs.add(addFloat(prefix + "_weight", wShape, c.weight()));
+                    inputs.add(addFloat(prefix + "_bias", new long[]{c.outChannels()}, c.bias()));
+                }
+                case FP16 -> {
+                    inputs.add(addFloat16(prefix + "_weight", wShape, c.weight()));
+                    inputs.add(addFloat16(prefix + "_bias", new long[]{c.outChannels()}, c.bias()));
+                }
+                case INT8 -> {
+                    float inScale = ranges.get(rangeSource(input)).uint8().scale();
+                    inputs.add(int8Weight(prefix, wShape, c));
+                    inputs.add(int32Bias(prefix, c, inScale, weightScales(c)));
+                }
+            }
+            int p = c.kernel() / 2;
+            return node("Conv", inputs, output, ints("kernel_shape", c.kernel(), c.kernel()),
+                    ints("strides", 1, 1), ints("pads", p, p, p, p));
+        }
+
+        /** Symmetric per-output-channel scales: max |w| / 127. */
+        static float[] weightScales(FoldedUNet.Conv c) {
+            int per = c.weight().length / c.outChannels();
+            float[] s = new float[c.outChannels()];
+            for (int o = 0; o < s.length; o++) {
+                float m = 0;
+                for (int i = 0; i < per; i++) m = Math.max(m, Math.abs(c.weight()[o * per + i]));
+                s[o] = m > 0 ? m / 127f : 1e-8f;
+            }
+            return s;
+        }
+
+        private String int8Weight(String prefix, long[] shape, FoldedUNet.Conv c) {
+            float[] scales = weightScales(c);
+            int per = c.weight().length / c.outChannels();
+            byte[] q = new byte[c.weight().length];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (byte) Math.max(-127, Math.min(127, Math.round(c.weight()[i] / scales[i / per])));
+            }
+            String w = prefix + "_weight_q";
+            graph.addInitializer(TensorProto.newBuilder().setName(w).setDataType(TensorProto.DataType.INT8_VALUE)
+                    .addAllDims(longs(shape)).setRawData(ByteString.copyFrom(q)));
+            String s = addFloat(prefix + "_weight_scale", new long[]{scales.length}, scales);
+            String z = prefix + "_weight_zero";
+            graph.addInitializer(TensorProto.newBuilder().setName(z).setDataType(TensorProto.DataType.INT8_VALUE)
+                    .addDims(scales.length).setRawData(ByteString.copyFrom(new byte[scales.length])));
+            return node("DequantizeLinear", List.of(w, s, z), prefix + "_weight", axis0());
+        }
+
+        private String int32Bias(String prefix, FoldedUNet.Conv c, float inScale, float[] wScales) {
+            int n = c.outChannels();
+            float[] scales = new float[n];
+            ByteBuffer q = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+            for (int o = 0; o < n; o++) {
+                scales[o] = inScale * wScales[o];
+                double v = Math.rint(c.bias()[o] / (double) scales[o]);
+                q.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v)));
+            }
+            String b = prefix + "_bias_q";
+            graph.addInitializer(TensorProto.newBuilder().setName(b).setDataType(TensorProto.DataType.INT32_VALUE)
+                    .addDims(n).setRawData(ByteString.copyFrom(q.array())));
+            String s = addFloat(prefix + "_bias_scale", new long[]{n}, scales);
+            String z = prefix + "_bias_zero";
+            graph.addInitializer(TensorProto.newBuilder().setName(z).setDataType(TensorProto.DataType.INT32_VALUE)
+                    .addDims(n).setRawData(ByteString.copyFrom(new byte[4 * n])));
+            return node("DequantizeLinear", List.of(b, s, z), prefix + "_bias", axis0());
+        }
+
+        private static AttributeProto axis0() {
+            return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build();
+        }
+
+        String floatScalar(String name, float v) {
+            if (!graphHasInitializer(name)) addFloat(name, new long[0], new float[]{v});
+            return name;
+        }
+
+        String uint8Scalar(String name, int v) {
+            if (!graphHasInitializer(name)) {
+                graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
+                        .setRawData(ByteString.copyFrom(new byte[]{(byte) v})));
+            }
+            return name;
+        }
+
+        String addFloat(String name, long[] shape, float[] values) {
+            ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : values) buf.putFloat(v);
+            graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                    .addAllDims(longs(shape)).setRawData(ByteString.copyFrom(buf.array())));
+            return name;
+        }
+
+        String addFloat16(String name, long[] shape, float[] values) {
+            ByteBuffer buf = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : values) buf.putShort(Fp16Conversions.floatToFp16(v));
+            graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT16_VALUE)
+                    .addAllDims(longs(shape)).setRawData(ByteString.copyFrom(buf.array())));
+            return name;
+        }
+    }
+
+    private static List<Long> longs(long[] values) {
+        List<Long> out = new ArrayList<>(values.length);
+        for (long v : values) out.add(v);
+        return out;
+    }
+
+    private static AttributeProto ints(String name, long... values) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS)
+                .addAllInts(longs(values)).build();
+    }
+
+    /** [N, channels, H, W] with N, H, W symbolic. */
+    private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, int channels) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"))
+                .build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))).build();
+    }
+}

@@ -1,0 +1,33 @@
+/**
+ * PoreScope models for ONNX Runtime: {@link dev.porescope.onnx.OnnxWriter} writes the U-Net from
+ * the spec's topology walk, {@link dev.porescope.onnx.OnnxExport} makes {@code .onnx} and
+ * {@code .ort} files with their model card, and {@link dev.porescope.onnx.OnnxModel} runs them
+ * behind the {@code SegmentationModel} seam.
+ *
+ * <p>Choices, and why:
+ * <ul>
+ * <li>Graph: IR 8, opset 17; input {@code x} [N,1,H,W], output {@code probability} [N,classes,H,W]
+ *     with N, H, W symbolic. BatchNorm (eps 1e-5) is folded into the convolutions. A 2x2 stride-2
+ *     transposed convolution is a 1x1 convolution to 4*out channels then {@code DepthToSpace(2, DCR)};
+ *     in DCR mode PyTorch's weight W[c, o, a, b] goes to 1x1 output channel (a*2 + b)*out + o
+ *     (o*4 + a*2 + b would be CRD mode). LeakyReLU is applied before DepthToSpace (they commute).</li>
+ * <li>fp16: weights and activations float16, a Cast after the input and before the softmax, so the
+ *     interface stays float32 and the file is half the size. ONNX Runtime's x86 CPU build inserts
+ *     Casts around ops without fp16 kernels and runs them in fp32; ARM builds have fp16 kernels.
+ *     {@code .ort} files of fp16 models are saved without optimisation, which would otherwise
+ *     turn the weights back into fp32.</li>
+ * <li>int8: QDQ with per-output-channel symmetric int8 weights, int32 biases at input scale x
+ *     weight scale, uint8 activations calibrated at the 99.99th percentile. ONNX Runtime (level
+ *     EXTENDED and up) turns it into QLinearConv, QLinearConcat, QLinearLeakyRelu and uint8
+ *     MaxPool/DepthToSpace; only the 1x1 head and the softmax run in float, so probabilities near
+ *     the threshold keep float logits. The last two are com.microsoft contrib ops: present in the
+ *     standard ONNX Runtime packages, absent from custom reduced-operator builds. On x86 CPUs
+ *     without VNNI, ONNX Runtime's u8s8 kernels may saturate; this machine has VNNI.</li>
+ * <li>The card (JSON, key {@code porescope.json}) lives in the ONNX metadata_props, and ONNX Runtime
+ *     keeps metadata_props when it saves the ORT format, so {@code .ort} files carry the same
+ *     card with no sidecar. {@link dev.porescope.onnx.ModelFile} reads it in pure Java from either
+ *     format before ONNX Runtime is called. ORT-format files are tied to the runtime that wrote
+ *     them: load them with ONNX Runtime 1.23 or newer.</li>
+ * </ul>
+ */
+package dev.porescope.onnx;
