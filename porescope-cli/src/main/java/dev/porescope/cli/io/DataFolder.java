@@ -2,6 +2,7 @@ package dev.porescope.cli.io;
 
 import dev.porescope.cli.UserException;
 import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 
@@ -82,7 +83,7 @@ public final class DataFolder {
 
     /** BT.601 luma in [0, 1]. */
     public static Plane luma(ArgbImage photo) {
-        return Bt601.fromArgb(photo.argb(), photo.width(), photo.height());
+        return Luma.fromArgb(photo.argb(), photo.width(), photo.height());
     }
 
     private static void requireSameSize(Path photoFile, ArgbImage photo, Path maskFile, Mask mask) {
@@ -129,17 +130,5 @@ public final class DataFolder {
             throw new UserException("data folder " + dir + " has no photos in images/ (.png, .jpg, .jpeg); " + LAYOUT);
         }
         return photos;
-    }
-
-    /** BT.601 luma until core's Luma is merged; same formula. */
-    private static final class Bt601 {
-        static Plane fromArgb(int[] argb, int w, int h) {
-            float[] v = new float[argb.length];
-            for (int i = 0; i < argb.length; i++) {
-                int p = argb[i];
-                v[i] = (0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF)) / 255f;
-            }
-            return new Plane(w, h, v);
-        }
     }
 }
