@@ -80,7 +80,8 @@ class EvalCommandTest {
 
     @Test
     void realPhotoIsScoredInsideItsRoiWhenPresent() {
-        Path real = Path.of("../../shared/data/real-left").toAbsolutePath().normalize();
+        String override = System.getProperty("porescope.realData");
+        Path real = Path.of(override != null ? override : "../../shared/data/real-left").toAbsolutePath().normalize();
         if (!Files.isDirectory(real)) real = Path.of("/work/shared/data/real-left");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(real.resolve("roi")), "real-left is not here");
         LabelledImage photo = DataFolder.load(real).get(0);
