@@ -7,10 +7,7 @@ import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
-import dev.porescope.core.pores.PoreExtractor;
-import dev.porescope.core.pores.PoreResult;
-import dev.porescope.core.pores.PoreSummary;
-import dev.porescope.core.tile.Tiler;
+import dev.porescope.core.pipeline.PoreAnalyzer;
 
 /**
  * A loaded PoreScope model on the phone. Everything around the runtime (luma, preprocessing from the
@@ -20,11 +17,13 @@ import dev.porescope.core.tile.Tiler;
  */
 public final class PoreModel implements AutoCloseable {
     private final SegmentationModel model;
+    private final PoreAnalyzer analyzer;
     private final String source;
     private volatile boolean closed;
 
     PoreModel(SegmentationModel model, String source) {
         this.model = model;
+        this.analyzer = new PoreAnalyzer(model);
         this.source = source;
     }
 
@@ -56,20 +55,21 @@ public final class PoreModel implements AutoCloseable {
         int[] argb = Bitmaps.argb(photo, "photo");
         int w = photo.getWidth();
         int h = photo.getHeight();
-        Mask roiMask = roi == null ? Mask.full(w, h) : Bitmaps.roi(roi, w, h);
+        Mask roiMask = roi == null ? null : Bitmaps.roi(roi, w, h);
         return analyze(Luma.fromArgb(argb, w, h), roiMask, pixelSizeUm > 0 ? pixelSizeUm : null);
     }
 
-    /** The same analysis on a luma plane (what {@link #analyze(Bitmap, Bitmap, double)} runs after conversion). */
+    /**
+     * The same analysis on a luma plane (what {@link #analyze(Bitmap, Bitmap, double)} runs after
+     * converting the Bitmaps): core's {@link PoreAnalyzer}, the path every runtime shares.
+     *
+     * @param roi         null = the whole photo
+     * @param pixelSizeUm null = pixels only
+     */
     public PoreReport analyze(Plane luma, Mask roi, Double pixelSizeUm) {
         checkOpen();
-        ModelCard card = model.card();
-        Plane input = card.preprocessing().apply(luma);
-        Tiler tiler = new Tiler(Math.max(Tiler.DEFAULT_TILE_SIZE, Tiler.minimumTileSize(model)));
-        Plane probability = tiler.predict(model, input);
-        PoreResult pores = new PoreExtractor(card.threshold(), Math.max(1, card.minArea())).extract(probability, luma, roi);
-        PoreSummary summary = PoreSummary.of(pores.pores(), roi, pixelSizeUm);
-        return new PoreReport(card.name(), probability, pores.poreMask(), pores.pores(), summary);
+        PoreAnalyzer.Analysis analysis = analyzer.withPixelSizeUm(pixelSizeUm).analyze(luma, roi);
+        return new PoreReport(model.card().name(), analysis);
     }
 
     /** The photo with every pore of {@code report} outlined, coloured by size (see {@link Overlay}). */

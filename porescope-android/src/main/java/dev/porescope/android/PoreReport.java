@@ -2,6 +2,7 @@ package dev.porescope.android;
 
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.Pore;
 import dev.porescope.core.pores.PoreSummary;
 
@@ -15,42 +16,39 @@ import java.util.List;
  */
 public final class PoreReport {
     private final String modelName;
-    private final Plane probability;
-    private final Mask poreMask;
-    private final List<Pore> pores;
-    private final PoreSummary summary;
+    private final PoreAnalyzer.Analysis analysis;
 
-    PoreReport(String modelName, Plane probability, Mask poreMask, List<Pore> pores, PoreSummary summary) {
+    PoreReport(String modelName, PoreAnalyzer.Analysis analysis) {
         this.modelName = modelName;
-        this.probability = probability;
-        this.poreMask = poreMask;
-        this.pores = pores;
-        this.summary = summary;
+        this.analysis = analysis;
     }
 
     /** Number of pores found. */
-    public int count() { return summary.count(); }
+    public int count() { return analysis.summary().count(); }
 
     /** Pores per 100 x 100 px of the region of interest. */
-    public double poresPer100x100Pixels() { return summary.per100x100(); }
+    public double poresPer100x100Pixels() { return analysis.summary().per100x100(); }
 
     /** Pores per cm^2 of the region of interest; null when no pixel size was given. */
-    public Double poresPerCm2() { return summary.perCm2(); }
+    public Double poresPerCm2() { return analysis.summary().perCm2(); }
 
     /** Count, density, area statistics (px^2, or um^2 with a pixel size) and histogram. */
-    public PoreSummary summary() { return summary; }
+    public PoreSummary summary() { return analysis.summary(); }
 
     /** The pores, numbered 1.. in raster order; measurements in pixels (ImageJ columns). */
-    public List<Pore> pores() { return pores; }
+    public List<Pore> pores() { return analysis.pores(); }
 
     /** Pixels of the kept pores. */
-    public Mask poreMask() { return poreMask; }
+    public Mask poreMask() { return analysis.poreMask(); }
 
     /** The model's pore probability for every pixel of the photo. */
-    public Plane probability() { return probability; }
+    public Plane probability() { return analysis.probability(); }
 
-    public int width() { return poreMask.width(); }
-    public int height() { return poreMask.height(); }
+    public int width() { return analysis.poreMask().width(); }
+    public int height() { return analysis.poreMask().height(); }
+
+    /** Core's analysis (probability, pore mask, pores, summary), as the server's pipeline returns it. */
+    public PoreAnalyzer.Analysis analysis() { return analysis; }
 
     /** Name of the model that found the pores (from its card). */
     public String modelName() { return modelName; }

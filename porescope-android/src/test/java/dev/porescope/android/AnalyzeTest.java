@@ -6,7 +6,10 @@ import static org.junit.Assert.assertTrue;
 
 import android.graphics.Bitmap;
 
+import dev.porescope.core.baseline.DogModel;
+import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.Pore;
 
 import java.util.Arrays;
@@ -81,6 +84,27 @@ public class AnalyzeTest {
             assertEquals(DISKS.length * 10_000.0 / (W * H), report.poresPer100x100Pixels(), 1e-9);
             assertEquals(null, report.poresPerCm2());
             assertEquals(Arrays.stream(expectedAreas).sum(), report.poreMask().count());
+        }
+    }
+
+    @Test
+    public void reportFromABitmapEqualsCoresAnalysisOfTheSamePixels() {
+        // a textured photo: random skin-coloured noise plus the disks, analysed by core's DoG model
+        int[] argb = photoPixels();
+        int[] noise = BitmapsTest.randomOpaquePixels(W * H, 5);
+        for (int i = 0; i < argb.length; i++) argb[i] = (argb[i] & 0xFFF0F0F0) | (noise[i] & 0x000F0F0F);
+        int[] roi = new int[W * H];
+        for (int i = 0; i < roi.length; i++) roi[i] = (i % W) < 50 ? 0xFFFFFFFF : 0xFF000000;
+        DogModel dog = DogModel.defaults();
+        PoreAnalyzer.Analysis desktop = new PoreAnalyzer(dog).withPixelSizeUm(25.0)
+                .analyze(Luma.fromArgb(argb, W, H), Bitmaps.roi(BitmapsTest.bitmap(roi, W, H), W, H));
+        try (PoreModel phone = PoreScope.wrap(dog)) {
+            PoreReport report = phone.analyze(BitmapsTest.bitmap(argb, W, H), BitmapsTest.bitmap(roi, W, H), 25);
+            assertTrue("the test photo must have pores", report.count() > 0);
+            assertEquals(desktop.probability(), report.probability());
+            assertEquals(desktop.poreMask(), report.poreMask());
+            assertEquals(desktop.pores(), report.pores());
+            assertEquals(desktop.summary(), report.summary());
         }
     }
 
