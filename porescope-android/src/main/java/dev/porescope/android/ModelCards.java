@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -36,28 +37,92 @@ final class ModelCards {
         }
     }
 
+    /** Highest lite bytecode version that org.pytorch:pytorch_android_lite 1.12.2 (and 1.13.1) loads. */
+    static final long MAX_BYTECODE_VERSION = 8;
+
     /**
-     * The card JSON inside a {@code .ptl} file: PyTorch Mobile files are zip archives and
-     * {@code _save_for_mobile} stores extra files as {@code <archive>/extra/porescope.json}.
+     * The card JSON inside a {@code .ptl} file, after checking the archive in pure Java: PyTorch Mobile
+     * files are zip archives with one top folder holding {@code bytecode.pkl} (its first pickled value
+     * is the bytecode version) and, from {@code _save_for_mobile}'s extra files, {@code extra/porescope.json}.
+     * Every entry's checksum is verified, so a corrupt copy never reaches the native loader.
      */
     static String ptlCardJson(File file) {
+        String cardJson = null;
+        byte[] bytecode = null;
         try (ZipFile zip = new ZipFile(file)) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
-                String name = entry.getName();
-                if (name.equals("extra/" + ModelCard.FILE_NAME) || name.endsWith("/extra/" + ModelCard.FILE_NAME)) {
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        return readUtf8(in, file);
-                    }
+                if (entry.isDirectory()) continue;
+                String inArchive = entry.getName().substring(entry.getName().indexOf('/') + 1);
+                boolean card = inArchive.equals("extra/" + ModelCard.FILE_NAME);
+                boolean program = inArchive.equals("bytecode.pkl");
+                byte[] data;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    data = readChecked(in, entry, file, card || program);
                 }
+                if (card) cardJson = new String(data, StandardCharsets.UTF_8);
+                if (program) bytecode = data;
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(file.getName() + " is not a PyTorch Mobile lite (.ptl) file: it cannot be"
-                    + " read as a zip archive (" + e.getMessage() + "); the file may be truncated", e);
+                    + " read as a zip archive (" + e.getMessage() + "); the file may be truncated, copy or export it again", e);
         }
-        throw new IllegalArgumentException(file.getName() + " is a PyTorch Mobile file but not a PoreScope model: it has no "
-                + ModelCard.FILE_NAME + " model card (make phone models with: porescope export --format ptl)");
+        if (bytecode == null) {
+            throw new IllegalArgumentException(file.getName() + " is not a PyTorch Mobile lite-interpreter file (no bytecode.pkl"
+                    + " inside; a TorchScript .pt renamed?); export it with: porescope export --format ptl");
+        }
+        if (cardJson == null) {
+            throw new IllegalArgumentException(file.getName() + " is a PyTorch Mobile file but not a PoreScope model: it has no "
+                    + ModelCard.FILE_NAME + " model card (make phone models with: porescope export --format ptl)");
+        }
+        long version = bytecodeVersion(bytecode);
+        if (version < 0 || version > MAX_BYTECODE_VERSION) {
+            throw new IllegalArgumentException(file.getName() + " has lite bytecode version " + (version < 0 ? "(unreadable)" : version)
+                    + "; pytorch_android_lite 1.12.2 reads versions up to " + MAX_BYTECODE_VERSION
+                    + ": export it again with porescope export --format ptl");
+        }
+        return cardJson;
+    }
+
+    /**
+     * First element of the tuple pickled in {@code bytecode.pkl} (protocol 2: PROTO, MARK, then
+     * BININT1/BININT2/BININT), or -1.
+     */
+    static long bytecodeVersion(byte[] pkl) {
+        int i = 0;
+        if (pkl.length > 2 && (pkl[0] & 0xff) == 0x80) i = 2;  // PROTO n
+        if (i < pkl.length && pkl[i] == '(') i++;               // MARK
+        if (i + 1 >= pkl.length) return -1;
+        switch (pkl[i]) {
+            case 'K': return pkl[i + 1] & 0xff;
+            case 'M': return i + 2 < pkl.length ? (pkl[i + 1] & 0xff) | (pkl[i + 2] & 0xff) << 8 : -1;
+            case 'J': return i + 4 < pkl.length ? (pkl[i + 1] & 0xff) | (pkl[i + 2] & 0xff) << 8
+                    | (pkl[i + 3] & 0xff) << 16 | (long) pkl[i + 4] << 24 : -1;
+            default: return -1;
+        }
+    }
+
+    /** Reads an entry, verifying its CRC; keeps the bytes only when asked (cards, bytecode). */
+    private static byte[] readChecked(InputStream in, ZipEntry entry, File file, boolean keep) throws IOException {
+        CRC32 crc = new CRC32();
+        ByteArrayOutputStream out = keep ? new ByteArrayOutputStream() : null;
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            crc.update(buffer, 0, n);
+            if (out != null) {
+                out.write(buffer, 0, n);
+                if (out.size() > MAX_CARD_BYTES) {
+                    throw new IllegalArgumentException(file.getName() + ": entry " + entry.getName() + " is larger than "
+                            + MAX_CARD_BYTES + " bytes");
+                }
+            }
+        }
+        if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+            throw new IllegalArgumentException(file.getName() + ": entry " + entry.getName()
+                    + " is corrupt (checksum mismatch); copy or export the file again");
+        }
+        return out == null ? null : out.toByteArray();
     }
 
     /** Cheap look at the first bytes, so that an obviously wrong file gets a clear message. */
@@ -99,17 +164,5 @@ final class ModelCards {
                     + " porescope export --format " + type.extension.substring(1));
         }
         return card;
-    }
-
-    private static String readUtf8(InputStream in, File file) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            out.write(buffer, 0, n);
-            if (out.size() > MAX_CARD_BYTES) {
-                throw new IllegalArgumentException(file.getName() + ": its model card is larger than " + MAX_CARD_BYTES + " bytes");
-            }
-        }
-        return new String(out.toByteArray(), StandardCharsets.UTF_8);
     }
 }

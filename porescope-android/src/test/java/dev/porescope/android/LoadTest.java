@@ -103,11 +103,18 @@ public class LoadTest {
     // ---- .ptl: the card is read with java.util.zip, before LiteModuleLoader (which needs Android's natives)
 
     private File ptl(String name, String cardJson) throws IOException {
+        return ptl(name, cardJson, 8);
+    }
+
+    /** A lite-interpreter-shaped archive: bytecode.pkl starting with (PROTO 2, MARK, BININT1 version). */
+    private File ptl(String name, String cardJson, int bytecodeVersion) throws IOException {
         File file = new File(folder.getRoot(), name);
         try (ZipOutputStream zip = new ZipOutputStream(new FileOutputStream(file))) {
-            zip.putNextEntry(new ZipEntry("model/bytecode.pkl"));
-            zip.write(new byte[] {1, 2, 3});
-            zip.closeEntry();
+            if (bytecodeVersion >= 0) {
+                zip.putNextEntry(new ZipEntry("model/bytecode.pkl"));
+                zip.write(new byte[] {(byte) 0x80, 2, '(', 'K', (byte) bytecodeVersion, 'X', 0, 0, 0, 0});
+                zip.closeEntry();
+            }
             if (cardJson != null) {
                 zip.putNextEntry(new ZipEntry("model/extra/" + ModelCard.FILE_NAME));
                 zip.write(cardJson.getBytes(StandardCharsets.UTF_8));
@@ -123,6 +130,15 @@ public class LoadTest {
         ModelCard card = ModelCards.parse(ModelCards.ptlCardJson(file), file, ModelFileType.PTL);
         assertEquals("ptl", card.runtime());
         assertEquals(2, card.golden().size());
+    }
+
+    @Test
+    public void ptlWithBytecodeTooNewForAndroidOrWithoutBytecodeIsRefused() throws IOException {
+        File v9 = ptl("v9.ptl", cardJson("ptl", "fp32"), 9);
+        String m = message(IllegalArgumentException.class, () -> PoreScope.load(v9));
+        assertTrue(m, m.contains("bytecode version 9") && m.contains("up to 8"));
+        File none = ptl("none.ptl", cardJson("ptl", "fp32"), -1);
+        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(none)).contains("no bytecode.pkl"));
     }
 
     @Test
