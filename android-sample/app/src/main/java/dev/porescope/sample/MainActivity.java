@@ -34,7 +34,7 @@ public class MainActivity extends Activity {
     /** Model file names looked for in assets/, first found wins. */
     private static final String[] MODEL_ASSETS = {"porescope-default.ptl", "porescope-default.ort", "porescope-default.onnx"};
     /** Photos are decoded at most this many pixels wide or high, to bound memory and time. */
-    private static final int MAX_SIDE = 3000;
+    private static final int MAX_SIDE = 2048;
 
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     private PoreModel model;
