@@ -35,11 +35,13 @@ public final class PoreScope {
         if (file == null) {
             throw new IllegalArgumentException("model file is null");
         }
+        return new PoreModel(open(file), file.getPath());
+    }
+
+    /** The runtime for {@code file}'s type, after the pure-Java checks of the file and its card. */
+    private static SegmentationModel open(File file) {
         ModelFileType type = ModelFileType.of(file);
-        SegmentationModel model = type == ModelFileType.PTL
-                ? LiteRuntime.load(file)
-                : OrtRuntime.load(file, type, 0);
-        return new PoreModel(model, file.getPath());
+        return type == ModelFileType.PTL ? LiteRuntime.load(file) : OrtRuntime.load(file, type, 0);
     }
 
     /**
@@ -75,7 +77,7 @@ public final class PoreScope {
             partial.delete();
             throw new IllegalStateException("cannot rename " + partial + " to " + target);
         }
-        return new PoreModel(load(target).segmentationModel(), "asset:" + assetName);
+        return new PoreModel(open(target), "asset:" + assetName);
     }
 
     /**
