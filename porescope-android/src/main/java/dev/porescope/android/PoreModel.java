@@ -1,0 +1,116 @@
+package dev.porescope.android;
+
+import android.graphics.Bitmap;
+
+import dev.porescope.core.image.Luma;
+import dev.porescope.core.image.Mask;
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.pipeline.PoreAnalyzer;
+
+/**
+ * A loaded PoreScope model on the phone. Everything around the runtime (luma, preprocessing from the
+ * model card, exact tiling, thresholding, pore measurements, summary) is porescope-core, the code the
+ * server runs. Holds native memory: close it (try-with-resources) when done.
+ * Safe to use from one background thread at a time; never call it on the UI thread.
+ */
+public final class PoreModel implements AutoCloseable {
+    private final SegmentationModel model;
+    private final PoreAnalyzer analyzer;
+    private final String source;
+    private volatile boolean closed;
+
+    PoreModel(SegmentationModel model, String source) {
+        this.model = model;
+        this.analyzer = new PoreAnalyzer(model);
+        this.source = source;
+    }
+
+    /** What the model file says about itself: spec, preprocessing, threshold, precision, provenance. */
+    public ModelCard card() { return model.card(); }
+
+    /** The runtime behind this model (the seam shared with the server). */
+    public SegmentationModel segmentationModel() { return model; }
+
+    /** The pores of a whole photo, in pixels. */
+    public PoreReport analyze(Bitmap photo) {
+        return analyze(photo, null, 0);
+    }
+
+    /**
+     * The pores of a photo.
+     *
+     * @param photo       an ARGB_8888 Bitmap (see {@link Bitmaps#toArgb8888})
+     * @param roi         region of interest of the photo's size, white inside; null = the whole photo
+     * @param pixelSizeUm side of one pixel in micrometres for areas in um^2 and pores per cm^2;
+     *                    0 = unknown (everything in pixels)
+     */
+    public PoreReport analyze(Bitmap photo, Bitmap roi, double pixelSizeUm) {
+        checkOpen();
+        if (!(pixelSizeUm >= 0) || Double.isInfinite(pixelSizeUm)) {
+            throw new IllegalArgumentException("pixel size must be a positive number of micrometres, or 0 when unknown; got "
+                    + pixelSizeUm);
+        }
+        int[] argb = Bitmaps.argb(photo, "photo");
+        int w = photo.getWidth();
+        int h = photo.getHeight();
+        Mask roiMask = roi == null ? null : Bitmaps.roi(roi, w, h);
+        return analyze(Luma.fromArgb(argb, w, h), roiMask, pixelSizeUm > 0 ? pixelSizeUm : null);
+    }
+
+    /**
+     * The same analysis on a luma plane (what {@link #analyze(Bitmap, Bitmap, double)} runs after
+     * converting the Bitmaps): core's {@link PoreAnalyzer}, the path every runtime shares.
+     *
+     * @param roi         null = the whole photo
+     * @param pixelSizeUm null = pixels only
+     */
+    public PoreReport analyze(Plane luma, Mask roi, Double pixelSizeUm) {
+        checkOpen();
+        PoreAnalyzer.Analysis analysis = analyzer.withPixelSizeUm(pixelSizeUm).analyze(luma, roi);
+        return new PoreReport(model.card().name(), analysis);
+    }
+
+    /** The photo with every pore of {@code report} outlined, coloured by size (see {@link Overlay}). */
+    public Bitmap overlay(Bitmap photo, PoreReport report) {
+        int[] argb = Bitmaps.argb(photo, "photo");
+        if (photo.getWidth() != report.width() || photo.getHeight() != report.height()) {
+            throw new IllegalArgumentException("the photo is " + photo.getWidth() + "x" + photo.getHeight()
+                    + " but the report is for a " + report.width() + "x" + report.height() + " photo");
+        }
+        return Bitmaps.fromArgb(Overlay.draw(argb, report.poreMask()), report.width(), report.height());
+    }
+
+    /**
+     * Runs the golden tiles stored in the model file and compares this device's output with the
+     * server's. Never throws for a mismatch; use {@link SelfTestResult#orThrow()} to make it fatal.
+     */
+    public SelfTestResult selfTest() {
+        checkOpen();
+        return SelfTest.run(model);
+    }
+
+    /** Where the model came from (file path or asset name). */
+    public String source() { return source; }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            model.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("PoreModel " + source + " was closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        ModelCard card = model.card();
+        return "PoreModel[" + card.name() + ", " + card.runtime() + " " + card.precision() + ", " + source + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.porescope.android;
+
+import android.content.Context;
+
+import dev.porescope.core.model.SegmentationModel;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Entry point for apps: load a PoreScope phone model and get a {@link PoreModel}.
+ *
+ * <pre>{@code
+ * try (PoreModel model = PoreScope.loadAsset(context, "porescope-default.ptl")) {
+ *     SelfTestResult check = model.selfTest();
+ *     PoreReport report = model.analyze(photo);
+ *     Bitmap overlay = model.overlay(photo, report);
+ * }
+ * }</pre>
+ *
+ * The runtime is chosen by the file's extension: {@code .ptl} runs on PyTorch Mobile lite
+ * ({@code org.pytorch:pytorch_android_lite}), {@code .onnx} and {@code .ort} on ONNX Runtime
+ * ({@code com.microsoft.onnxruntime:onnxruntime-android}); the app declares the one(s) it uses.
+ * The model card is read and checked before the file reaches native code.
+ */
+public final class PoreScope {
+    private PoreScope() { }
+
+    /** Loads a model file; see the class comment for the file types. */
+    public static PoreModel load(File file) {
+        if (file == null) {
+            throw new IllegalArgumentException("model file is null");
+        }
+        return new PoreModel(open(file), file.getPath());
+    }
+
+    /** The runtime for {@code file}'s type, after the pure-Java checks of the file and its card. */
+    private static SegmentationModel open(File file) {
+        ModelFileType type = ModelFileType.of(file);
+        return type == ModelFileType.PTL ? LiteRuntime.load(file) : OrtRuntime.load(file, type, 0);
+    }
+
+    /**
+     * Loads a model shipped in the app's {@code assets/}. The native loaders read files, so the asset
+     * is first copied to {@code cacheDir/porescope/} (written to a temporary name, then renamed).
+     */
+    public static PoreModel loadAsset(Context context, String assetName) {
+        if (context == null || assetName == null || assetName.isEmpty()) {
+            throw new IllegalArgumentException("loadAsset needs a Context and an asset name");
+        }
+        ModelFileType.of(new File(assetName));  // refuse a wrong file type before copying
+        File dir = new File(context.getCacheDir(), "porescope");
+        if (!dir.isDirectory() && !dir.mkdirs()) {
+            throw new IllegalStateException("cannot create " + dir);
+        }
+        File target = new File(dir, new File(assetName).getName());
+        File partial = new File(dir, target.getName() + ".part");
+        try (InputStream in = context.getAssets().open(assetName);
+             OutputStream out = new FileOutputStream(partial)) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+        } catch (FileNotFoundException e) {
+            partial.delete();
+            throw new IllegalArgumentException("the app has no asset named " + assetName
+                    + " (put the model file in src/main/assets/)", e);
+        } catch (IOException e) {
+            partial.delete();
+            throw new IllegalStateException("cannot copy asset " + assetName + " to " + target + ": " + e.getMessage(), e);
+        }
+        if (!partial.renameTo(target)) {
+            partial.delete();
+            throw new IllegalStateException("cannot rename " + partial + " to " + target);
+        }
+        return new PoreModel(open(target), "asset:" + assetName);
+    }
+
+    /**
+     * Wraps any {@link SegmentationModel} (core's DoG baseline, a custom runtime) so that it gets the
+     * same analysis, overlay and self-test as a loaded model file.
+     */
+    public static PoreModel wrap(SegmentationModel model) {
+        if (model == null || model.card() == null) {
+            throw new IllegalArgumentException("the model and its card must not be null");
+        }
+        return new PoreModel(model, model.card().name());
+    }
+}
