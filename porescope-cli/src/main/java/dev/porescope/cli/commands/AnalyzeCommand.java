@@ -171,9 +171,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         long failed = outcomes.stream().filter(o -> o.failure() != null).count();
         if (batch && failed > 0) {
-            err.println("porescope: " + failed + " of " + outcomes.size() + " photos failed: " + String.join("; ",
-                    outcomes.stream().filter(o -> o.failure() != null)
-                            .map(o -> o.photo() + " (" + Main.message(o.failure()) + ")").toList()));
+            err.println("porescope: " + failed + " of " + outcomes.size() + " photos failed (why: above, and in the summary): "
+                    + String.join(", ", outcomes.stream().filter(o -> o.failure() != null).map(o -> o.photo().toString()).toList()));
         }
         out.flush();
         err.flush();
