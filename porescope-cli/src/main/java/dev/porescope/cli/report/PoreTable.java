@@ -2,6 +2,10 @@ package dev.porescope.cli.report;
 
 import dev.porescope.core.pores.Pore;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,12 +33,25 @@ public final class PoreTable {
 
     /** The whole table, header first, one line per pore, {@code \n} line ends. */
     public static String csv(List<Pore> pores, Double pixelSizeUm) {
+        StringWriter out = new StringWriter(64 + 96 * pores.size());
+        try {
+            write(pores, pixelSizeUm, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes the table to {@code out}. */
+    public static void write(List<Pore> pores, Double pixelSizeUm, Writer out) throws IOException {
         double s = pixelSizeUm == null ? 1 : pixelSizeUm;
-        StringBuilder out = new StringBuilder(64 + 96 * pores.size());
-        out.append(header(pixelSizeUm)).append('\n');
+        out.write(header(pixelSizeUm));
+        out.write('\n');
         int row = 0;
+        StringBuilder line = new StringBuilder(128);
         for (Pore p : pores) {
-            out.append(++row).append(',')
+            line.setLength(0);
+            line.append(++row).append(',')
                     .append(num(p.area() * s * s)).append(',')
                     .append(num(p.x() * s)).append(',')
                     .append(num(p.y() * s)).append(',')
@@ -47,8 +64,8 @@ public final class PoreTable {
                     .append(num(p.by() * s)).append(',')
                     .append(num(p.width() * s)).append(',')
                     .append(num(p.height() * s)).append('\n');
+            out.append(line);
         }
-        return out.toString();
     }
 
     /** ImageJ-like precision: up to 4 decimals, no trailing zeros, never exponent notation. */
