@@ -260,10 +260,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** One photo, with a progress bar over its tiles when it is big. */
     private Outcome runOne(PhotoAnalysis job, Input input, PrintWriter err) {
-        if (input.problem() != null) throw input.problem();
-        long tiles = tileCount(job, input.photo());
+        if (input.problem() != null) return new Outcome(input.photo(), null, input.problem());
+        long tiles;
+        try {
+            tiles = tileCount(job, input.photo());
+        } catch (RuntimeException e) {
+            return new Outcome(input.photo(), null, e);
+        }
         try (Progress progress = Progress.start("analyze " + input.photo().getFileName(), tiles, System.err)) {
             return new Outcome(input.photo(), job.run(input.photo(), outputsFor(input, false), progress::stepTo), null);
+        } catch (RuntimeException e) {
+            return new Outcome(input.photo(), null, e); // rethrown after the summary CSV has its row
         }
     }
 

@@ -291,4 +291,32 @@ class AnalyzeCommandTest {
             assertTrue(run.out().contains("with model dog"), run.out());
         }
     }
+
+    @Test
+    void aBadSinglePhotoIsOneLineAndARowInTheSummary() throws IOException {
+        Path bad = tmp.resolve("bad.jpg");
+        Files.writeString(bad, "no pixels here");
+        Path summary = tmp.resolve("one.csv");
+        Run run = porescope("analyze", bad.toString(), "--model", "dog", "--summary-csv", summary.toString());
+        assertOneLineError(run, "bad.jpg", "not a PNG or JPEG");
+        List<String> rows = lines(summary);
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(1).contains("bad.jpg,failed,"), rows.get(1));
+    }
+
+    @Test
+    void exifOrientationTurnsTheMaskUpright() throws IOException {
+        SyntheticPhoto p = new SkinSynthesizer(SynthConfig.defaults(64, 40)).generate("r", 71);
+        BufferedImage stored = new BufferedImage(64, 40, BufferedImage.TYPE_INT_RGB);
+        stored.setRGB(0, 0, 64, 40, p.argb(), 0, 64);
+        Path jpeg = tmp.resolve("rotated.jpg");
+        // orientation 6: the stored image is shown turned 90 degrees clockwise
+        Files.write(jpeg, TestImages.insertSegment(TestImages.jpeg(stored), TestImages.exifOrientation(6)));
+        Path mask = tmp.resolve("rotated-mask.png");
+        assertEquals(0, porescope("analyze", jpeg.toString(), "--model", "dog", "--mask", mask.toString()).code());
+        Mask written = ImageFiles.defaults().readMask(mask);
+        assertEquals(40, written.width());
+        assertEquals(64, written.height());
+        assertArrayEquals(analysis(jpeg, DogModel.defaults(), null, null).poreMask().bits(), written.bits());
+    }
 }
