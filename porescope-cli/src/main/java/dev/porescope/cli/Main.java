@@ -34,6 +34,7 @@ public final class Main implements Callable<Integer> {
     /** Every subcommand, in the order {@code porescope --help} lists them. Add new commands here. */
     static List<Supplier<Object>> subcommands() {
         return List.of(
+                dev.porescope.cli.commands.AnalyzeCommand::new,
                 dev.porescope.cli.commands.SynthCommand::new,
                 dev.porescope.cli.commands.EvalCommand::new);
     }
@@ -118,7 +119,8 @@ public final class Main implements Callable<Integer> {
         return 1;
     }
 
-    static String message(Throwable e) {
+    /** The one line (without the {@code porescope: } prefix) that describes {@code e} to the user. */
+    public static String message(Throwable e) {
         if (e instanceof UserException) {
             return oneLine(e.getMessage());
         }

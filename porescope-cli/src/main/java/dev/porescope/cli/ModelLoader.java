@@ -73,6 +73,11 @@ public final class ModelLoader {
         return FILE_LOADERS.get(extension(file)).apply(file);
     }
 
+    /** Whether model files ending in {@code .extension} (lower case, no dot) can be loaded in this build. */
+    public static boolean loadsExtension(String extension) {
+        return FILE_LOADERS.containsKey(extension.toLowerCase(Locale.ROOT));
+    }
+
     /** Whether the model needs labelled data to be built (so a command can ask for --data). */
     public static boolean fitsOnData(String model) {
         return model.equals("dog-fit");

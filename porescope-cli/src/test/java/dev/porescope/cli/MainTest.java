@@ -55,7 +55,7 @@ public class MainTest {
         Run top = porescope("--help");
         assertEquals(0, top.code());
         assertTrue(top.out().contains("synth") && top.out().contains("eval"), top.out());
-        for (String command : List.of("synth", "eval")) {
+        for (String command : List.of("analyze", "synth", "eval")) {
             Run help = porescope(command, "--help");
             assertEquals(0, help.code(), command);
             assertTrue(help.out().contains("Usage: porescope " + command), help.out());

@@ -1,0 +1,349 @@
+package dev.porescope.cli.commands;
+
+import dev.porescope.cli.DefaultModel;
+import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.Main;
+import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.Progress;
+import dev.porescope.cli.UserException;
+import dev.porescope.cli.analyze.CardOverride;
+import dev.porescope.cli.analyze.PhotoAnalysis;
+import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
+import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.report.SummaryTable;
+import dev.porescope.core.image.Mask;
+import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.pipeline.PoreAnalyzer;
+import dev.porescope.core.pores.PoreSummary;
+import dev.porescope.core.tile.Tiler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/** {@code porescope analyze}: finds the pores of photos and writes masks, overlays and tables. */
+@Command(name = "analyze", sortOptions = false,
+        description = {"Find the pores in skin photos (PNG or JPEG; a folder means every photo in it).",
+                "One photo: a short summary on stdout and the files asked for. Several photos: they are analysed in"
+                        + " parallel, one summary CSV row per photo (on stdout, or in --summary-csv), and --out-dir"
+                        + " gets each photo's mask, overlay, JSON, CSV and histogram. A photo that fails is reported"
+                        + " on stderr, the others are still analysed, and the exit code is 1."})
+public final class AnalyzeCommand implements Callable<Integer> {
+
+    /** Heap needed per photo pixel while it is analysed (measured peak, see README "Memory"), bytes. */
+    static final long BYTES_PER_PIXEL = 48;
+
+    @Parameters(arity = "1..*", paramLabel = "PHOTO_OR_FOLDER", description = "Photos, or folders of photos (.png, .jpg, .jpeg).")
+    List<Path> inputs;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "dog (difference-of-Gaussians baseline) or a model file. Default: the network model embedded in porescope.")
+    String model;
+
+    @Option(names = "--roi", paramLabel = "PNG", description = "Look for pores only where this mask (the photo's size) is nonzero.")
+    Path roi;
+
+    @Option(names = "--pixel-size-um", paramLabel = "X",
+            description = "Side of a pixel in micrometres: areas in um^2, lengths in um, density per cm^2.")
+    Double pixelSizeUm;
+
+    @Option(names = "--mask", paramLabel = "PNG", description = "Write the pore mask (the photo's size, 255 = pore). One photo only.")
+    Path mask;
+
+    @Option(names = "--overlay", paramLabel = "PNG", description = "Write the photo with each pore outlined, coloured by size, with a legend. One photo only.")
+    Path overlay;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary, model card, preprocessing, timings and every pore as JSON. One photo only.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per pore with ImageJ 'Analyze Particles' columns. One photo only.")
+    Path csv;
+
+    @Option(names = "--histogram", paramLabel = "PNG", description = "Write the pore-size histogram as a PNG. One photo only.")
+    Path histogram;
+
+    @Option(names = "--out-dir", paramLabel = "DIR",
+            description = "Write every output of every photo here: NAME.mask.png, NAME.overlay.png, NAME.json, NAME.csv, NAME.histogram.png.")
+    Path outDir;
+
+    @Option(names = "--summary-csv", paramLabel = "FILE", description = "Write one row per photo (pores, density, areas, or why it failed).")
+    Path summaryCsv;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
+    Integer threads;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
+            description = "Photos analysed at the same time (default: ${DEFAULT-VALUE}; fewer when memory is short).")
+    int parallel;
+
+    @Option(names = "--tile", paramLabel = "PX", description = "Tile side for the model (default: 512, or more for a model with a large margin).")
+    Integer tile;
+
+    @Mixin
+    PreprocessOptions preprocess;
+
+    @Mixin
+    ImageOptions images;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        checkUsage();
+        List<Input> photos = expand(inputs);
+        boolean batch = photos.size() > 1;
+        if (batch && (mask != null || overlay != null || json != null || csv != null || histogram != null)) {
+            throw new ParameterException(spec.commandLine(), photos.size() + " photos given: --mask, --overlay, --json, --csv"
+                    + " and --histogram take one photo; use --out-dir DIR for per-photo files");
+        }
+        ImageFiles files = images.files();
+        Mask roiMask = roi == null ? null : files.readMask(roi);
+
+        String modelName = model != null ? model : DefaultModel.embedded().resolve(err);
+        if (ModelLoader.fitsOnData(modelName)) {
+            throw new UserException("model " + modelName + " fits itself on labelled data, which analyze does not have;"
+                    + " use --model dog, or a trained model file");
+        }
+        ModelLoader.check(modelName);
+        int totalThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int photosAtOnce = Math.max(1, Math.min(parallel, photos.size()));
+        List<Outcome> outcomes;
+        try (SegmentationModel loaded = ModelLoader.load(modelName, null)) {
+            Map<String, Object> overrides = preprocess.overrides();
+            SegmentationModel used = overrides.isEmpty() ? loaded
+                    : new CardOverride(loaded, preprocess.apply(loaded.card().preprocessing()));
+            PoreAnalyzer analyzer = new PoreAnalyzer(used)
+                    .withThreads(Math.max(1, totalThreads / photosAtOnce))
+                    .withPixelSizeUm(pixelSizeUm);
+            if (tile != null) {
+                if (tile < Tiler.minimumTileSize(used)) {
+                    throw new ParameterException(spec.commandLine(), "--tile " + tile + " is too small for model '"
+                            + used.card().name() + "'; use at least " + Tiler.minimumTileSize(used));
+                }
+                analyzer = analyzer.withTileSize(tile);
+            }
+            PhotoAnalysis job = new PhotoAnalysis(new PhotoAnalysis.Settings(analyzer, files, roiMask, roi, pixelSizeUm,
+                    modelName, overrides));
+            outcomes = batch ? runBatch(job, photos, photosAtOnce, err) : List.of(runOne(job, photos.get(0), err));
+        }
+
+        if (summaryCsv != null) {
+            String table = SummaryTable.csv(outcomes);
+            ImageFiles.writeAtomically(summaryCsv, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
+        }
+        if (!batch) {
+            Outcome one = outcomes.get(0);
+            if (one.failure() != null) throw one.failure();
+            printSummary(out, one.result(), modelName);
+            for (Path written : one.result().written()) err.println("porescope: wrote " + written);
+        } else {
+            if (summaryCsv == null) {
+                out.print(SummaryTable.csv(outcomes));
+            } else {
+                for (Outcome o : outcomes) out.println(SummaryTable.line(o));
+                err.println("porescope: wrote " + summaryCsv);
+            }
+            if (outDir != null) err.println("porescope: wrote the files of each photo to " + outDir);
+        }
+        long failed = outcomes.stream().filter(o -> o.failure() != null).count();
+        if (batch && failed > 0) {
+            err.println("porescope: " + failed + " of " + outcomes.size() + " photos failed (why: above, and in the summary): "
+                    + String.join(", ", outcomes.stream().filter(o -> o.failure() != null).map(o -> o.photo().toString()).toList()));
+        }
+        out.flush();
+        err.flush();
+        return failed > 0 ? 1 : 0;
+    }
+
+    /**
+     * One photo of the run and what became of it.
+     *
+     * @param photo   the file
+     * @param result  its analysis, or null when it failed
+     * @param failure why it failed, or null
+     */
+    public record Outcome(Path photo, PhotoAnalysis.Result result, RuntimeException failure) { }
+
+    /** A photo to analyse, with the name its --out-dir files get. */
+    record Input(Path photo, String name, RuntimeException problem) { }
+
+    private void checkUsage() {
+        if (pixelSizeUm != null && !(pixelSizeUm > 0 && Double.isFinite(pixelSizeUm))) {
+            throw new ParameterException(spec.commandLine(), "--pixel-size-um must be a positive number of micrometres, got " + pixelSizeUm);
+        }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
+        if (parallel < 1) {
+            throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
+        }
+    }
+
+    /** Photos of the arguments, folders expanded (sorted); a missing path or an empty folder is a failing input. */
+    private static List<Input> expand(List<Path> args) {
+        List<Path> files = new ArrayList<>();
+        List<Input> out = new ArrayList<>();
+        for (Path arg : args) {
+            if (Files.isDirectory(arg)) {
+                List<Path> inFolder;
+                try (Stream<Path> list = Files.list(arg)) {
+                    inFolder = list.filter(p -> Files.isRegularFile(p) && isPhotoName(p)).sorted().toList();
+                } catch (IOException e) {
+                    throw new UserException("cannot list the folder " + arg + " (" + e.getMessage() + "); check its permissions", e);
+                }
+                if (inFolder.isEmpty()) {
+                    out.add(new Input(arg, null, new UserException("the folder " + arg
+                            + " has no photos (.png, .jpg, .jpeg); give photos or a folder of them")));
+                }
+                files.addAll(inFolder);
+            } else {
+                files.add(arg);
+            }
+        }
+        Map<String, Integer> stems = new HashMap<>();
+        for (Path f : files) stems.merge(stem(f), 1, Integer::sum);
+        List<Input> photos = new ArrayList<>();
+        for (Path f : files) {
+            String name = stems.get(stem(f)) > 1 ? f.getFileName().toString().replace('.', '_') : stem(f);
+            photos.add(new Input(f, name, null));
+        }
+        photos.addAll(out);
+        return photos;
+    }
+
+    private static boolean isPhotoName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private Outputs outputsFor(Input input, boolean batch) {
+        if (outDir != null) {
+            Outputs all = Outputs.in(outDir, input.name());
+            if (batch) return all;
+            // one photo: a file named explicitly wins over the --out-dir one
+            return new Outputs(mask != null ? mask : all.mask(), overlay != null ? overlay : all.overlay(),
+                    json != null ? json : all.json(), csv != null ? csv : all.csv(),
+                    histogram != null ? histogram : all.histogram());
+        }
+        return batch ? Outputs.none() : new Outputs(mask, overlay, json, csv, histogram);
+    }
+
+    /** One photo, with a progress bar over its tiles when it is big. */
+    private Outcome runOne(PhotoAnalysis job, Input input, PrintWriter err) {
+        if (input.problem() != null) return new Outcome(input.photo(), null, input.problem());
+        long tiles;
+        try {
+            tiles = tileCount(job, input.photo());
+        } catch (RuntimeException e) {
+            return new Outcome(input.photo(), null, e);
+        }
+        try (Progress progress = Progress.start("analyze " + input.photo().getFileName(), tiles, System.err)) {
+            return new Outcome(input.photo(), job.run(input.photo(), outputsFor(input, false), progress::stepTo), null);
+        } catch (RuntimeException e) {
+            return new Outcome(input.photo(), null, e); // rethrown after the summary CSV has its row
+        }
+    }
+
+    private long tileCount(PhotoAnalysis job, Path photo) {
+        PoreAnalyzer analyzer = job.settings().analyzer();
+        ImageFiles.Size size = job.settings().files().readSize(photo);
+        return new Tiler(analyzer.tileSize()).tiles(analyzer.model(), size.width(), size.height()).size();
+    }
+
+    /**
+     * Photos on {@code photosAtOnce} workers. Each photo also holds heap permits for its pixels, so
+     * that big photos wait for each other instead of running the heap out.
+     */
+    private List<Outcome> runBatch(PhotoAnalysis job, List<Input> photos, int photosAtOnce, PrintWriter err) {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        int budgetKb = (int) Math.min(Integer.MAX_VALUE, maxHeap / 1024);
+        Semaphore memory = new Semaphore(budgetKb);
+        ExecutorService pool = Executors.newFixedThreadPool(photosAtOnce, r -> {
+            Thread t = new Thread(r, "porescope-photo");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger done = new AtomicInteger();
+        try (Progress progress = Progress.start("analyze", photos.size(), System.err)) {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (Input input : photos) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        if (input.problem() != null) throw input.problem();
+                        ImageFiles.Size size = job.settings().files().readSize(input.photo());
+                        int needKb = (int) Math.min(budgetKb, size.pixels() * BYTES_PER_PIXEL / 1024 + 1);
+                        memory.acquireUninterruptibly(needKb);
+                        try {
+                            return new Outcome(input.photo(), job.run(input.photo(), outputsFor(input, true), t -> { }), null);
+                        } finally {
+                            memory.release(needKb);
+                        }
+                    } catch (RuntimeException | OutOfMemoryError e) {
+                        RuntimeException failure = e instanceof RuntimeException r ? r : new UserException(Main.message(e), e);
+                        synchronized (err) {
+                            err.println("porescope: " + Main.message(failure));
+                            err.flush();
+                        }
+                        return new Outcome(input.photo(), null, failure);
+                    } finally {
+                        progress.stepTo(done.incrementAndGet());
+                    }
+                }));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                try {
+                    outcomes.add(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UserException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void printSummary(PrintWriter out, PhotoAnalysis.Result r, String modelName) {
+        PoreSummary s = r.summary();
+        out.printf(Locale.ROOT, "%s: %d pores in %dx%d px (ROI %d px) with model %s%n",
+                r.photo(), s.count(), r.width(), r.height(), s.roiPixels(), modelName);
+        out.printf(Locale.ROOT, "density %.2f per 100x100 px%s; area mean %.4g %s, median %.4g %s; pores cover %.2f %% of the ROI%n",
+                s.per100x100(), s.perCm2() == null ? "" : String.format(Locale.ROOT, ", %.0f per cm^2", s.perCm2()),
+                s.meanArea(), s.areaUnit(), s.medianArea(), s.areaUnit(), 100 * s.poreFraction());
+        out.printf(Locale.ROOT, "time %.2f s%n", r.timingsMs().get("total") / 1000);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.porescope.cli.commands;
+
+import dev.porescope.cli.UserException;
+import dev.porescope.core.preprocess.Preprocessing;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options that override single settings of the model card's preprocessing (mixed in with {@code @Mixin}). */
+public final class PreprocessOptions {
+    @Option(names = "--flatten-sigma", paramLabel = "PX",
+            description = "Local brightness correction: divide by a blur of this sigma (0 = off). Default: the model card's.")
+    Double flattenSigma;
+
+    @Option(names = "--blur-sigma", paramLabel = "PX", description = "Gaussian blur sigma (0 = off). Default: the model card's.")
+    Double blurSigma;
+
+    @Option(names = "--sharpen-amount", paramLabel = "A", description = "Unsharp-mask amount (0 = off). Default: the model card's.")
+    Double sharpenAmount;
+
+    @Option(names = "--sharpen-sigma", paramLabel = "PX", description = "Unsharp-mask blur sigma. Default: the model card's.")
+    Double sharpenSigma;
+
+    @Option(names = "--normalize", paramLabel = "MODE", description = "Per-photo normalisation: standardize or none. Default: the model card's.")
+    String normalize;
+
+    /** The options given, by name (empty when none). */
+    public Map<String, Object> overrides() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (flattenSigma != null) m.put("flattenSigma", flattenSigma);
+        if (blurSigma != null) m.put("blurSigma", blurSigma);
+        if (sharpenSigma != null) m.put("sharpenSigma", sharpenSigma);
+        if (sharpenAmount != null) m.put("sharpenAmount", sharpenAmount);
+        if (normalize != null) m.put("normalize", normalize);
+        return m;
+    }
+
+    /** {@code card} with the options given replacing its settings. */
+    public Preprocessing apply(Preprocessing card) {
+        Preprocessing base = card == null ? Preprocessing.identity() : card;
+        double sharpenSigmaUsed = sharpenSigma != null ? sharpenSigma : base.sharpenSigma();
+        double sharpenAmountUsed = sharpenAmount != null ? sharpenAmount : base.sharpenAmount();
+        if (sharpenAmountUsed > 0 && !(sharpenSigmaUsed > 0)) {
+            sharpenSigmaUsed = 1; // the card had sharpening off with no sigma; a sensible unsharp-mask radius
+        }
+        try {
+            return new Preprocessing(
+                    flattenSigma != null ? flattenSigma : base.flattenSigma(),
+                    blurSigma != null ? blurSigma : base.blurSigma(),
+                    sharpenSigmaUsed, sharpenAmountUsed,
+                    normalize != null ? normalize : base.normalize());
+        } catch (IllegalArgumentException e) {
+            throw new UserException("bad preprocessing option: " + e.getMessage(), e);
+        }
+    }
+}

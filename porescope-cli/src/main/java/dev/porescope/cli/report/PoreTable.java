@@ -1,0 +1,78 @@
+package dev.porescope.cli.report;
+
+import dev.porescope.core.pores.Pore;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One row per pore with the columns of ImageJ's "Analyze Particles" results table, in pixels, or
+ * in micrometres when a pixel size is given; each column name carries its unit in parentheses.
+ * "Mean" is the mean pore probability (ImageJ's mean of the analysed image, here the model's
+ * probability map); "Contrast" is the pore's relative darkness against its surrounding ring.
+ */
+public final class PoreTable {
+    private PoreTable() { }
+
+    /** Column names as ImageJ writes them, without units. */
+    public static final List<String> COLUMNS = List.of(" ", "Area", "X", "Y", "Perim.", "Circ.", "Feret", "Mean",
+            "Contrast", "BX", "BY", "Width", "Height");
+
+    /** The header line, each measured column followed by its unit, e.g. {@code Area (um^2)}. */
+    public static String header(Double pixelSizeUm) {
+        String len = pixelSizeUm == null ? "px" : "um";
+        String area = pixelSizeUm == null ? "px^2" : "um^2";
+        return String.join(",", " ", "Area (" + area + ")", "X (" + len + ")", "Y (" + len + ")",
+                "Perim. (" + len + ")", "Circ.", "Feret (" + len + ")", "Mean", "Contrast",
+                "BX (" + len + ")", "BY (" + len + ")", "Width (" + len + ")", "Height (" + len + ")");
+    }
+
+    /** The whole table, header first, one line per pore, {@code \n} line ends. */
+    public static String csv(List<Pore> pores, Double pixelSizeUm) {
+        StringWriter out = new StringWriter(64 + 96 * pores.size());
+        try {
+            write(pores, pixelSizeUm, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes the table to {@code out}. */
+    public static void write(List<Pore> pores, Double pixelSizeUm, Writer out) throws IOException {
+        double s = pixelSizeUm == null ? 1 : pixelSizeUm;
+        out.write(header(pixelSizeUm));
+        out.write('\n');
+        int row = 0;
+        StringBuilder line = new StringBuilder(128);
+        for (Pore p : pores) {
+            line.setLength(0);
+            line.append(++row).append(',')
+                    .append(num(p.area() * s * s)).append(',')
+                    .append(num(p.x() * s)).append(',')
+                    .append(num(p.y() * s)).append(',')
+                    .append(num(p.perimeter() * s)).append(',')
+                    .append(num(p.circularity())).append(',')
+                    .append(num(p.feret() * s)).append(',')
+                    .append(num(p.meanProbability())).append(',')
+                    .append(num(p.contrast())).append(',')
+                    .append(num(p.bx() * s)).append(',')
+                    .append(num(p.by() * s)).append(',')
+                    .append(num(p.width() * s)).append(',')
+                    .append(num(p.height() * s)).append('\n');
+            out.append(line);
+        }
+    }
+
+    /** ImageJ-like precision: up to 4 decimals, no trailing zeros, never exponent notation. */
+    static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        String s = String.format(Locale.ROOT, "%.4f", v);
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.porescope.cli.report;
+
+import dev.porescope.cli.Main;
+import dev.porescope.cli.commands.AnalyzeCommand.Outcome;
+import dev.porescope.core.pores.PoreSummary;
+
+import java.util.List;
+import java.util.Locale;
+
+/** One row per photo of a batch: its pores in numbers, or why it failed. */
+public final class SummaryTable {
+    private SummaryTable() { }
+
+    public static final String HEADER = "photo,status,width,height,pores,roi_px,pores_per_100x100_px,pores_per_cm2,"
+            + "mean_area,median_area,area_unit,pore_fraction,seconds,error";
+
+    public static String csv(List<Outcome> outcomes) {
+        StringBuilder s = new StringBuilder(HEADER).append('\n');
+        for (Outcome o : outcomes) s.append(row(o)).append('\n');
+        return s.toString();
+    }
+
+    static String row(Outcome o) {
+        if (o.failure() != null) {
+            return quote(o.photo().toString()) + ",failed,,,,,,,,,,,," + quote(Main.message(o.failure()));
+        }
+        PoreSummary s = o.result().summary();
+        return String.join(",", quote(o.photo().toString()), "ok", Integer.toString(o.result().width()),
+                Integer.toString(o.result().height()), Integer.toString(s.count()), Long.toString(s.roiPixels()),
+                PoreTable.num(s.per100x100()), s.perCm2() == null ? "" : PoreTable.num(s.perCm2()),
+                PoreTable.num(s.meanArea()), PoreTable.num(s.medianArea()), s.areaUnit(),
+                PoreTable.num(s.poreFraction()), PoreTable.num(o.result().timingsMs().get("total") / 1000), "");
+    }
+
+    /** A short human line for a photo. */
+    public static String line(Outcome o) {
+        if (o.failure() != null) return o.photo() + ": failed: " + Main.message(o.failure());
+        PoreSummary s = o.result().summary();
+        return String.format(Locale.ROOT, "%s: %d pores, %.2f per 100x100 px, median area %.4g %s",
+                o.photo(), s.count(), s.per100x100(), s.medianArea(), s.areaUnit());
+    }
+
+    /** RFC 4180 quoting when needed. */
+    static String quote(String field) {
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0) return field;
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
+}
