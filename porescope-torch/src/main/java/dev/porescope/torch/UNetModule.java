@@ -1,6 +1,8 @@
 package dev.porescope.torch;
 
+import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.javacpp.BytePointer;
@@ -178,6 +180,30 @@ public final class UNetModule implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * This module as a {@link SegmentationModel} (pore probability of each pixel), for validation
+     * during training; the module must be in eval mode while it is used. Not a copy: it sees
+     * the weights as they are trained.
+     */
+    public SegmentationModel asSegmentationModel(ModelCard card) {
+        return new SegmentationModel() {
+            @Override
+            public Plane predict(Plane tile) {
+                return Torch.inference("predicting a " + tile.width() + "x" + tile.height() + " tile", () ->
+                        Torch.plane(forward(Torch.tensor(tile.values(), 1, 1, tile.height(), tile.width())), 0, 1));
+            }
+
+            @Override
+            public int margin() { return spec.margin(); }
+
+            @Override
+            public int sizeMultiple() { return spec.sizeMultiple(); }
+
+            @Override
+            public ModelCard card() { return card; }
+        };
     }
 
     /** Names and shapes of the module's parameters and buffers. */
