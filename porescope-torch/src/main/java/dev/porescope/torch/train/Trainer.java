@@ -199,6 +199,11 @@ public final class Trainer {
 
     /** One optimizer step; returns the loss, or a non-finite value without touching the weights. */
     private float trainStep(UNetModule module, Adam adam, PatchSampler.Batch b, double lr) {
+        return step(module, adam, b, lr, config.diceWeight());
+    }
+
+    /** One optimizer step of the training loss (shared with the benchmark). */
+    static float step(UNetModule module, Adam adam, PatchSampler.Batch b, double lr, double diceWeight) {
         return Torch.step("training step", () -> {
             OptimizerParamGroupVector groups = adam.param_groups();
             for (long g = 0; g < groups.size(); g++) {
@@ -214,7 +219,7 @@ public final class Trainer {
             Tensor logp = module.logits(x).log_softmax(1);
             Tensor ce = logp.mul(oneHot).sum(new long[]{1}, true, new ScalarTypeOptional()).neg();
             Tensor loss = ce.mul(weight).sum().div(new Scalar(Math.max(1e-6, weightSum)));
-            if (config.diceWeight() > 0) {
+            if (diceWeight > 0) {
                 Tensor roi = Torch.tensor(b.roi(), n, 1, p, p);
                 Tensor label = Torch.tensor(b.label(), n, 1, p, p);
                 double labelSum = 0;
@@ -223,7 +228,7 @@ public final class Trainer {
                 Tensor overlap = pore.mul(label).sum().mul(new Scalar(2.0)).add(new Scalar(1.0));
                 Tensor total = pore.sum().add(new Scalar(labelSum + 1.0));
                 Tensor dice = overlap.div(total).neg().add(new Scalar(1.0));
-                loss = loss.add(dice.mul(new Scalar(config.diceWeight())));
+                loss = loss.add(dice.mul(new Scalar(diceWeight)));
             }
             float value = loss.item_float();
             if (!Float.isFinite(value)) {
