@@ -14,17 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line in-process: exit codes and the one-line errors users see. */
-class MainTest {
+public class MainTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-        List<String> errLines() {
+    public record Run(int code, String out, String err) {
+        public List<String> errLines() {
             return err.lines().toList();
         }
     }
 
-    static Run porescope(String... args) {
+    public static Run porescope(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
@@ -32,7 +32,7 @@ class MainTest {
     }
 
     /** Exit 1 and exactly one stderr line, {@code porescope: ...}, containing each of {@code mentions}. */
-    static void assertOneLineError(Run run, String... mentions) {
+    public static void assertOneLineError(Run run, String... mentions) {
         assertEquals(1, run.code(), run.err());
         List<String> lines = run.errLines();
         assertEquals(1, lines.size(), "stderr: " + run.err());

@@ -1,18 +1,44 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
+import dev.porescope.cli.io.ArgbImage;
+import dev.porescope.cli.io.DataFolder;
+import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.synth.CalibrationReport;
+import dev.porescope.core.synth.SkinStatistics;
+import dev.porescope.core.synth.SkinSynthesizer;
+import dev.porescope.core.synth.SynthConfig;
+import dev.porescope.core.synth.SyntheticPhoto;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /** {@code porescope synth}: writes a data folder of synthetic skin photos with exact pore masks. */
 @Command(name = "synth", sortOptions = false,
-        description = "Write synthetic skin photos with their exact pore masks as a data folder (DIR/images, DIR/masks).")
+        description = "Write synthetic skin photos with their exact pore masks as a data folder"
+                + " (DIR/images/NAME.png, DIR/masks/NAME.png, 255 = pore). The same seed gives the same photos.")
 public final class SynthCommand implements Callable<Integer> {
+
+    /** Which {@link SynthConfig} the photos are drawn with. */
+    enum Preset { calibrated, hard, varied }
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Data folder to write.")
     Path out;
@@ -23,18 +49,85 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Width and height in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed; the same seed gives the same photos (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--preset", defaultValue = "calibrated", paramLabel = "NAME",
+            description = "calibrated (like real-left), hard (harsh uneven light, blur, noise, all skin tones)"
+                    + " or varied (random settings per photo, for training); default: ${DEFAULT-VALUE}.")
+    Preset preset;
+
     @Option(names = "--calibrate", paramLabel = "REALDIR",
-            description = "Also print the synthetic photos' statistics beside those of this real data folder.")
+            description = "Also print the synthetic photos' pore statistics beside those of this real data folder (inside its ROI).")
     Path calibrate;
+
+    @Mixin
+    ImageOptions images;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new UserException("synth is waiting for branch synth's SkinSynthesizer");
+        if (count < 1) throw new UserException("--count must be at least 1, got " + count);
+        if (size < 16 || size > 8192) throw new UserException("--size must be between 16 and 8192 px, got " + size);
+        PrintWriter stdout = spec.commandLine().getOut();
+        // read the real folder first: a typo in --calibrate should not cost the generation time
+        List<LabelledImage> real = calibrate == null ? List.of() : DataFolder.load(calibrate, images.files());
+        List<String> names = IntStream.range(0, count).mapToObj(i -> String.format(Locale.ROOT, "synth-%04d", i)).toList();
+        refuseForeignPhotos(names);
+
+        long[] seeds = new SplittableRandom(seed).longs(count).toArray();
+        SkinStatistics[] statistics = new SkinStatistics[count];
+        try (Progress progress = Progress.start("synth", count, System.err)) {
+            IntStream.range(0, count).parallel().forEach(i -> {
+                SynthConfig config = switch (preset) {
+                    case calibrated -> SynthConfig.defaults(size, size);
+                    case hard -> SynthConfig.hard(size, size);
+                    case varied -> SynthConfig.randomized(new SplittableRandom(seeds[i] ^ 0x5DEECE66DL), size, size);
+                };
+                SyntheticPhoto photo = new SkinSynthesizer(config).generate(names.get(i), seeds[i]);
+                ImageFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()),
+                        out.resolve("images").resolve(photo.name() + ".png"));
+                ImageFiles.writeMask(photo.pores(), out.resolve("masks").resolve(photo.name() + ".png"));
+                if (calibrate != null) statistics[i] = SkinStatistics.of(photo);
+                progress.step();
+            });
+        }
+        stdout.printf(Locale.ROOT, "wrote %d synthetic photo%s of %dx%d px (seed %d, %s) to %s%n",
+                count, count == 1 ? "" : "s", size, size, seed, preset, out);
+        if (calibrate != null) {
+            List<SkinStatistics> realStatistics = real.stream()
+                    .map(image -> SkinStatistics.measure(image.luma(), image.label(), image.roi())).toList();
+            CalibrationReport report = new CalibrationReport(List.of(statistics), realStatistics);
+            stdout.println();
+            stdout.println("synthetic (" + out + ") vs real (" + calibrate + ", inside its ROI):");
+            stdout.print(report.table());
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** Photos from an earlier, larger run would silently join this data set; refuse instead. */
+    private void refuseForeignPhotos(List<String> names) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserException(out + " is a file; give a folder for --out");
+        }
+        Path imagesDir = out.resolve("images");
+        if (!Files.isDirectory(imagesDir)) return;
+        Set<String> ours = new HashSet<>(names);
+        try (Stream<Path> files = Files.list(imagesDir)) {
+            List<Path> foreign = files.filter(f -> {
+                String n = f.getFileName().toString();
+                return !n.startsWith(".") && !ours.contains(n.replaceFirst("\\.[^.]*$", ""));
+            }).sorted().toList();
+            if (!foreign.isEmpty()) {
+                throw new UserException(imagesDir + " already holds " + foreign.size() + " other file"
+                        + (foreign.size() == 1 ? "" : "s") + " (" + foreign.get(0).getFileName()
+                        + (foreign.size() > 1 ? ", ..." : "") + "); write to an empty folder or delete them");
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot list " + imagesDir + " (" + e.getMessage() + "); check its permissions", e);
+        }
     }
 }
