@@ -88,7 +88,12 @@ public final class Trainer {
     /** Trains from scratch, or from {@link TrainConfig#checkpoint()} when {@code resume}. */
     public Result run(boolean resume, Listener listener) {
         Torch.init(config.threads());
-        PatchSampler sampler = new PatchSampler(training, config);
+        List<LabelledImage> photos = new ArrayList<>(training);
+        photos.addAll(SyntheticPhotos.generate(config.syntheticCount(), config.seed(), 0));
+        if (photos.isEmpty()) {
+            throw new TrainingException("no training data: give --data folders or --synthetic N");
+        }
+        PatchSampler sampler = new PatchSampler(photos, config);
         Path checkpoint = config.checkpoint();
         String fingerprint = fingerprint(config);
         String digest = dataDigest();
