@@ -5,6 +5,7 @@ import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,102 @@ class UNetModuleTest {
         }
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void stockPyTorchLoadsTheFileAndAnIndependentForwardAgrees(@TempDir Path dir) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import torch").redirectErrorStream(true).start();
+        Assumptions.assumeTrue(probe.waitFor() == 0, "python3 has no torch");
+        int h = 24;
+        int w = 40;
+        float[] input = ramp(h * w, 9);
+        Path file = dir.resolve("m.pt");
+        float[] javaOut;
+        try (UNetModule m = UNetModule.create(TINY, 5)) {
+            // non-trivial BatchNorm statistics and biases, so that eval mode matters
+            Map<String, float[]> weights = new java.util.LinkedHashMap<>(m.weights());
+            java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+            weights.replaceAll((name, v) -> {
+                float[] c = v.clone();
+                for (int i = 0; i < c.length; i++) {
+                    if (name.endsWith("_rv")) c[i] = (float) (0.5 + r.nextDouble());
+                    else if (name.endsWith("_rm") || name.endsWith("_b")) c[i] = (float) (0.2 * r.nextGaussian());
+                    else if (name.endsWith("_g")) c[i] = (float) (0.8 + 0.4 * r.nextDouble());
+                }
+                return c;
+            });
+            m.setWeights(weights);
+            m.save(file, card(TINY));
+            m.train(false);
+            javaOut = Torch.inference("test", () -> Torch.floats(m.forward(Torch.tensor(input, 1, 1, h, w))));
+        }
+        Path layers = dir.resolve("layers.json");
+        Files.writeString(layers, dev.porescope.core.json.Json.write(Map.of("layers", TINY.layers(), "leakySlope", TINY.leakySlope())));
+        Path in = dir.resolve("in.f32");
+        Path out = dir.resolve("java.f32");
+        Files.write(in, littleEndian(input));
+        Files.write(out, littleEndian(javaOut));
+        Path script = dir.resolve("forward_check.py");
+        try (var s = getClass().getResourceAsStream("forward_check.py")) {
+            Files.copy(s, script);
+        }
+        Process p = new ProcessBuilder(python.toString(), script.toString(), file.toString(), layers.toString(), in.toString(),
+                out.toString(), String.valueOf(h), String.valueOf(w)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.waitFor(), line);
+        Map<?, ?> result = dev.porescope.core.json.Json.read(line, Map.class);
+        assertEquals("test-tiny", result.get("card_name"));
+        assertEquals(Boolean.FALSE, result.get("training"), "saved in eval mode");
+        assertTrue(((Number) result.get("jit_vs_java")).doubleValue() < 1e-5, line);
+        assertTrue(((Number) result.get("eager_vs_java")).doubleValue() < 1e-4, line);
+    }
+
+    static byte[] littleEndian(float[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return b.array();
+    }
+
+    @Test
+    void oneLevelNetworkMatchesAHandComputation() {
+        UNetSpec one = UNetSpec.family("test-one", 1);
+        try (UNetModule m = UNetModule.create(one, 1)) {
+            Map<String, float[]> weights = new java.util.LinkedHashMap<>();
+            float[] k = {0, 1, 0, 1, -4, 1, 0, 1, 0}; // Laplacian
+            weights.put("enc0_w", k);
+            weights.put("enc0_g", new float[]{2f});
+            weights.put("enc0_b", new float[]{0.5f});
+            weights.put("enc0_rm", new float[]{0.25f});
+            weights.put("enc0_rv", new float[]{4f});
+            weights.put("head_w", new float[]{1f, -1f});
+            weights.put("head_b", new float[]{0f, 0.3f});
+            m.setWeights(weights);
+            m.train(false);
+            int w = 5;
+            int h = 4;
+            float[] input = ramp(w * h, 2);
+            float[] out = Torch.inference("test", () -> Torch.floats(m.forward(Torch.tensor(input, 1, 1, h, w))));
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double conv = 0;
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
+                            int yy = y + dy;
+                            int xx = x + dx;
+                            if (yy >= 0 && yy < h && xx >= 0 && xx < w) conv += k[(dy + 1) * 3 + dx + 1] * input[yy * w + xx];
+                        }
+                    }
+                    double bn = (conv - 0.25) / Math.sqrt(4 + 1e-5) * 2 + 0.5;
+                    double a = Math.max(0, bn);
+                    double z0 = a;
+                    double z1 = -a + 0.3;
+                    double pore = Math.exp(z1) / (Math.exp(z0) + Math.exp(z1));
+                    assertEquals(pore, out[w * h + y * w + x], 1e-5, "pixel " + x + "," + y);
+                }
+            }
         }
     }
 
