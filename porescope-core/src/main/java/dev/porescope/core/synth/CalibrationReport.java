@@ -1,5 +1,7 @@
 package dev.porescope.core.synth;
 
+import dev.porescope.core.data.LabelledImage;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +27,20 @@ public record CalibrationReport(List<SkinStatistics> synthetic, List<SkinStatist
     public CalibrationReport {
         synthetic = List.copyOf(synthetic);
         real = List.copyOf(real);
+    }
+
+    /**
+     * Generates {@code count} photos with {@code config} (seeds {@code firstSeed}, {@code firstSeed + 1}, ...)
+     * and sets their statistics beside those of the real labelled photos (measured inside their ROI).
+     */
+    public static CalibrationReport compare(SynthConfig config, int count, long firstSeed, List<LabelledImage> realImages) {
+        if (count < 1) throw new IllegalArgumentException("calibration needs at least one synthetic photo, got " + count);
+        SkinSynthesizer synth = new SkinSynthesizer(config);
+        List<SkinStatistics> synthetic = new ArrayList<>();
+        for (int k = 0; k < count; k++) synthetic.add(SkinStatistics.of(synth.generate(firstSeed + k)));
+        List<SkinStatistics> real = new ArrayList<>();
+        for (LabelledImage image : realImages) real.add(SkinStatistics.of(image));
+        return new CalibrationReport(synthetic, real);
     }
 
     public List<Row> rows() {

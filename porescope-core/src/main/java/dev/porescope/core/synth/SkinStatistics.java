@@ -1,5 +1,6 @@
 package dev.porescope.core.synth;
 
+import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.pores.Components;
@@ -107,6 +108,11 @@ public record SkinStatistics(int count, double poresPer100x100, double medianAre
                 median(diameters, n),
                 median(contrasts, measured),
                 roiArea == 0 ? 0 : porePixels / (double) roiArea);
+    }
+
+    /** Statistics of a labelled photo inside its ROI. */
+    public static SkinStatistics of(LabelledImage image) {
+        return measure(image.luma(), image.label(), image.roi());
     }
 
     /** Statistics of a synthetic photo over the whole photo. */

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Draws synthetic skin photos with an exact pore label, deterministically by seed.
  *
  * <p>The photo is built like a real one: skin reflectance (tone, texture at several scales,
- * redness) darkened by pores and freckles, fine lines, hairs on top, specular highlights, then
+ * pigment mottling, micro-relief furrows, redness) darkened by pores and freckles, fine lines, hairs on top, specular highlights, then
  * uneven light, camera blur and sensor noise, quantised to 8 bits. Every stage draws from its own
  * {@link SplittableRandom} split off the seed in a fixed order, so switching a distractor off
  * leaves the pores (and the label) unchanged.
@@ -22,9 +22,10 @@ import java.util.SplittableRandom;
  * what a careful labeller marks on a real photo.
  */
 public final class SkinSynthesizer {
-    private static final double LN2 = Math.log(2);
-    /** Exponent of the pore profile 2^(-r^p): p = 2 is Gaussian, larger is flatter with a steeper edge. */
-    private static final double PROFILE_EXPONENT = 2.5;
+    /** Exponent p of the pore profile LABEL_LEVEL^(r^p), r = elliptical radius: 2 is Gaussian, larger is flatter with a steeper edge. */
+    private static final double PROFILE_EXPONENT = 3.5;
+    /** The label is where a pore's darkening reaches this fraction of its depth. */
+    private static final double LABEL_LEVEL = 0.5;
 
     private final SynthConfig config;
 
@@ -80,7 +81,7 @@ public final class SkinSynthesizer {
 
     /** Skin tones from very light (0) to very dark (1), sRGB 0..1. */
     private static final double[][] TONES = {
-            {240, 212, 200}, {224, 188, 172}, {204, 162, 136}, {172, 126, 96}, {128, 88, 64}, {84, 56, 42}};
+            {238, 212, 206}, {222, 190, 180}, {204, 164, 142}, {172, 126, 96}, {128, 88, 64}, {84, 56, 42}};
 
     private float[][] skin(SplittableRandom toneRng, SplittableRandom textureRng, int w, int h) {
         SynthConfig.Skin s = config.skin();
@@ -96,7 +97,7 @@ public final class SkinSynthesizer {
         }
         // texture at several scales (px of the noise lattice), each octave of unit std
         double[] cells = {64, 20, 7, 2.5};
-        double[] weights = {0.6, 0.45, 0.45, 0.4};
+        double[] weights = {0.6, 0.45, 0.35, 0.45};
         double norm = 0;
         for (double wt : weights) norm += wt * wt;
         norm = Math.sqrt(norm);
@@ -106,17 +107,55 @@ public final class SkinSynthesizer {
             float a = (float) (s.textureContrast() * weights[k] / norm);
             for (int i = 0; i < texture.length; i++) texture[i] += a * oct[i];
         }
+        // pigment mottling: small brownish patches (real skin's texture is skewed dark)
+        float[] mottle = ValueNoise.octave(w, h, 9, textureRng.split());
+        float mottling = (float) (0.8 * s.textureContrast());
+        for (int i = 0; i < mottle.length; i++) {
+            float m = Math.max(0, mottle[i] - 0.5f);
+            mottle[i] = mottling * m * m;
+        }
+        addMicroRelief(textureRng.split(), texture, w, h, 0.35 * s.textureContrast());
         float[] blotch = ValueNoise.octave(w, h, 45, textureRng.split());
         float red = (float) (0.04 * s.redness());
         float[][] rgb = new float[3][w * h];
         for (int i = 0; i < texture.length; i++) {
             float m = 1 + texture[i];
             float b = Math.max(0, blotch[i]) * red;
-            rgb[0][i] = (float) base[0] * m * (1 + 0.3f * b);
-            rgb[1][i] = (float) base[1] * m * (1 - b);
-            rgb[2][i] = (float) base[2] * m * (1 - 0.7f * b);
+            float p = mottle[i];
+            rgb[0][i] = (float) base[0] * m * (1 + 0.3f * b) * (1 - 0.6f * p);
+            rgb[1][i] = (float) base[1] * m * (1 - b) * (1 - p);
+            rgb[2][i] = (float) base[2] * m * (1 - 0.7f * b) * (1 - 1.25f * p);
         }
         return rgb;
+    }
+
+    /**
+     * The skin's micro-relief: shallow furrows in two or three directions that cross between the
+     * pores, warped so that they do not look ruled.
+     */
+    private static void addMicroRelief(SplittableRandom rng, float[] texture, int w, int h, double amplitude) {
+        int families = 2 + rng.nextInt(2);
+        double base = rng.nextDouble() * Math.PI;
+        float[] warpX = ValueNoise.octave(w, h, 40, rng.split());
+        float[] warpY = ValueNoise.octave(w, h, 40, rng.split());
+        float[] strength = ValueNoise.octave(w, h, 70, rng.split());
+        for (int f = 0; f < families; f++) {
+            double angle = base + f * Math.PI / families + 0.2 * rng.nextGaussian();
+            double period = 12 + 10 * rng.nextDouble();
+            double phase = rng.nextDouble();
+            double cos = Math.cos(angle);
+            double sin = Math.sin(angle);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    double t = ((x + 3 * warpX[i]) * cos + (y + 3 * warpY[i]) * sin) / period + phase;
+                    double d = Math.abs(t - Math.rint(t)) * period; // px to the nearest furrow
+                    if (d > 2.5) continue;
+                    double furrow = Math.exp(-d * d / 1.2) * Math.max(0, 0.6 + 0.5 * strength[i]);
+                    texture[i] -= (float) (amplitude * furrow);
+                }
+            }
+        }
     }
 
     // ---- pores ------------------------------------------------------------------------------
@@ -145,20 +184,20 @@ public final class SkinSynthesizer {
                     double q = u * u * ia2 + v * v * ib2; // (elliptical radius)^2; 1 on the labelled outline
                     if (q > 7) continue;
                     int i = y * w + x;
-                    double s = Math.exp(-LN2 * Math.pow(q, PROFILE_EXPONENT / 2));
+                    double s = Math.exp(Math.log(LABEL_LEVEL) * Math.pow(q, PROFILE_EXPONENT / 2));
                     float d = (float) (p.depth() * s);
                     if (d > darkening[i]) darkening[i] = d;
                     if (q <= 1) label[i] = true;
                 }
             }
         }
-        // pores are slightly brownish: blue and green darken a little more than red
+        // pores are reddish-brown: in real-left red darkens 0.7x, green 1.1x, blue 1.3x as much as luma
         for (int i = 0; i < darkening.length; i++) {
             float d = darkening[i];
             if (d == 0) continue;
-            rgb[0][i] *= 1 - 0.85f * d;
-            rgb[1][i] *= 1 - 1.06f * d;
-            rgb[2][i] *= 1 - 1.12f * d;
+            rgb[0][i] *= 1 - 0.7f * d;
+            rgb[1][i] *= 1 - 1.12f * d;
+            rgb[2][i] *= 1 - 1.27f * d;
         }
     }
 
@@ -170,7 +209,7 @@ public final class SkinSynthesizer {
         float[] variation = ValueNoise.octave(w, h, 150, rng.split());
         double maxFactor = 1 + 1.5 * cfg.densityVariation();
         double spacing = Math.sqrt(10_000 / cfg.density());
-        double minSpacingFactor = 0.6;
+        double minSpacingFactor = 0.7;
         double cell = minSpacingFactor * spacing / Math.sqrt(maxFactor);
         int gw = (int) Math.ceil(w / cell) + 1;
         int gh = (int) Math.ceil(h / cell) + 1;

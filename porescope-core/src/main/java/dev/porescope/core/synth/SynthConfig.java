@@ -107,8 +107,8 @@ public record SynthConfig(int width, int height, Pores pores, Skin skin, Distrac
     /** Settings calibrated to {@code real-left} (see the class comment). */
     public static SynthConfig defaults(int width, int height) {
         return new SynthConfig(width, height,
-                new Pores(34, 0.3, 2.45, 0.28, 1.9, 0.15, 0.053, 0.35),
-                new Skin(0.05, 0.35, 0.022, 0.3),
+                new Pores(34, 0.3, 2.45, 0.28, 1.9, 0.15, 0.053, 0.45),
+                new Skin(0.05, 0.35, 0.025, 0.2),
                 new Distractors(0.25, 0.06, 0.12, 0.4),
                 0.25, 0.7, 0.004);
     }
@@ -135,7 +135,7 @@ public record SynthConfig(int width, int height, Pores pores, Skin skin, Distrac
                 p.radiusSpread() * uniform(rng, 0.8, 1.2),
                 uniform(rng, 1.3, 2.3),
                 uniform(rng, 0.05, 0.3),
-                p.depthMedian() * uniform(rng, 0.75, 1.5),
+                p.depthMedian() * uniform(rng, 0.7, 1.35),
                 p.depthSpread() * uniform(rng, 0.8, 1.2));
         double tone = rng.nextDouble();
         Skin skin = new Skin(Math.max(0, tone - 0.1), Math.min(1, tone + 0.1),

@@ -5,7 +5,8 @@ import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 
 /**
- * A synthetic skin photo and its exact pore label.
+ * A synthetic skin photo and its exact pore label. (Being a record over an array, two photos are
+ * {@code equals} only when they are the same object: compare {@code argb()} with {@code Arrays.equals}.)
  *
  * @param name   a name for files, e.g. {@code synth-000042}
  * @param width  width in px

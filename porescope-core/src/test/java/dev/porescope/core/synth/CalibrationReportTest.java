@@ -24,6 +24,16 @@ class CalibrationReportTest {
     }
 
     @Test
+    void compareMeasuresGeneratedAndRealPhotosAlike() {
+        SyntheticPhoto photo = new SkinSynthesizer(SynthConfig.defaults(128, 128)).generate(100);
+        CalibrationReport report = CalibrationReport.compare(SynthConfig.defaults(128, 128), 2, 100,
+                List.of(photo.toLabelledImage()));
+        assertEquals(2, report.synthetic().size());
+        // the first synthetic photo is the one passed as "real": same figures
+        assertEquals(report.synthetic().get(0), report.real().get(0));
+    }
+
+    @Test
     void outOfRangeIsFlagged() {
         SkinStatistics sparse = new SkinStatistics(10, 5, 20, 5.0, 0.03, 0.01);
         CalibrationReport report = new CalibrationReport(List.of(sparse), List.of());

@@ -1,0 +1,77 @@
+package dev.porescope.core.pipeline;
+
+import dev.porescope.core.baseline.DogModel;
+import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.eval.EvalResult;
+import dev.porescope.core.eval.Evaluator;
+import dev.porescope.core.image.Mask;
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.json.Json;
+import dev.porescope.core.metrics.PixelMetrics;
+import dev.porescope.core.metrics.PoreMetrics;
+import dev.porescope.core.pores.Pore;
+import dev.porescope.core.pores.PoreExtractor;
+import dev.porescope.core.preprocess.Preprocessing;
+import dev.porescope.core.testing.Blobs;
+import dev.porescope.core.tile.Tiler;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PoreAnalyzerTest {
+
+    private final DogModel model = new DogModel(1.5, 3, 0.1, 0.02,
+            new Preprocessing(0, 0.5, 1, 0, Preprocessing.STANDARDIZE), 3, Map.of());
+
+    @Test
+    void analyzeIsPreprocessTileThresholdExtract() {
+        LabelledImage image = Blobs.image("a", 150, 110, 20, 2.5, 0.08, 3);
+        Mask roi = Mask.full(150, 110);
+        for (int y = 0; y < 110; y++) for (int x = 0; x < 40; x++) roi.set(x, y, false);
+        PoreAnalyzer analyzer = new PoreAnalyzer(model).withTileSize(40).withThreads(2).withPixelSizeUm(20.0);
+        PoreAnalyzer.Analysis a = analyzer.analyze(image.luma(), roi);
+
+        Plane expectedProbability = new Tiler(100_000).predict(model, model.card().preprocessing().apply(image.luma()));
+        for (int i = 0; i < expectedProbability.values().length; i++) {
+            assertEquals(expectedProbability.values()[i], a.probability().values()[i], 1e-6);
+        }
+        var expected = new PoreExtractor(0.5, 3).extract(a.probability(), image.luma(), roi);
+        assertEquals(expected.poreMask(), a.poreMask());
+        assertEquals(expected.pores(), a.pores());
+        assertTrue(a.pores().size() >= 10, a.pores().size() + " pores");
+        for (Pore p : a.pores()) assertTrue(p.x() >= 40 && p.area() >= 3);
+        assertEquals(a.pores().size(), a.summary().count());
+        assertEquals("um^2", a.summary().areaUnit());
+        assertEquals(a.pores().size() * 10_000.0 / roi.count(), a.summary().per100x100(), 1e-9);
+    }
+
+    @Test
+    void evaluatorPoolsPerImageCountsAndWritesJson() {
+        List<LabelledImage> images = List.of(Blobs.image("a", 80, 60, 10, 2.5, 0.08, 4),
+                Blobs.image("b", 64, 64, 8, 2.5, 0.08, 5));
+        List<Integer> progress = new ArrayList<>();
+        EvalResult r = Evaluator.evaluate(model, images, progress::add);
+        assertEquals(List.of(1, 2), progress);
+        assertEquals(2, r.perImage().size());
+        PixelMetrics pixel = new PixelMetrics();
+        PoreMetrics pores = new PoreMetrics();
+        for (int k = 0; k < 2; k++) {
+            PoreAnalyzer.Analysis a = new PoreAnalyzer(model).analyze(images.get(k).luma(), images.get(k).roi());
+            pixel.add(a.poreMask(), images.get(k).label(), images.get(k).roi());
+            pores.add(a.poreMask(), images.get(k).label(), images.get(k).roi());
+            assertEquals(a.pores().size(), r.perImage().get(k).predictedPores());
+        }
+        assertEquals(pixel.toString(), r.pixel().toString());
+        assertEquals(pores.toString(), r.pores().toString());
+        String json = Json.write(r, true);
+        assertTrue(json.contains("\"perImage\"") && json.contains("\"f1\""), json);
+        EvalResult back = Json.read(json, EvalResult.class);
+        assertEquals(r.pixel().dice(), back.pixel().dice());
+        assertEquals(r.perImage().get(1).name(), back.perImage().get(1).name());
+        assertThrows(IllegalArgumentException.class, () -> Evaluator.evaluate(model, List.of(), i -> { }));
+    }
+}
