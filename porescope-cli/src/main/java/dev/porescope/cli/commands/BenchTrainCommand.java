@@ -80,6 +80,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throw new UserException("--patch and --size must be multiples of " + unet.sizeMultiple() + " for spec " + unet.name());
         }
         Torch.init(threads);
+        String loadBefore = loadAverage();
         err.printf(Locale.ROOT, "porescope: timing %s in Java (libtorch, %d threads): %d+%d steps of %d x %dx%d%n",
                 unet.name(), Torch.threads(), warmup, steps, batch, patch, patch);
         TrainBenchmark.Timing javaTrain = TrainBenchmark.trainSteps(unet, batch, patch, warmup, steps, 0.5);
@@ -108,7 +109,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (py != null) {
             out.printf(Locale.ROOT, "Python: torch %s, %s threads%n", py.get("torch"), py.get("threads"));
         }
+        // timings on a shared machine mean little without the load they were taken under
+        out.printf(Locale.ROOT, "load average (1 min) before: %s, after: %s, on %d CPUs%n", loadBefore, loadAverage(),
+                Runtime.getRuntime().availableProcessors());
         return 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static void row(PrintWriter out, String what, double java, double python) {
