@@ -152,6 +152,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
+        if (resume && !Files.exists(config.checkpoint())) {
+            throw new UserException("--resume: no checkpoint at " + config.checkpoint() + "; run without --resume to start");
+        }
         List<LabelledImage> photos = new ArrayList<>();
         for (Path dir : data) {
             photos.addAll(DataFolder.load(dir, images.files()));

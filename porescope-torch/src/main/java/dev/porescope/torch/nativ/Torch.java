@@ -27,8 +27,14 @@ public final class Torch {
 
     private Torch() { }
 
-    /** Sets libtorch's thread counts once; later calls with another count are ignored with a warning. */
+    /**
+     * Sets libtorch's thread counts once ({@code requestedThreads <= 0}: {@value #THREADS_PROPERTY} or all
+     * cores); libtorch cannot change them later, so later calls with another count are ignored with a warning.
+     */
     public static synchronized void init(int requestedThreads) {
+        if (threads != 0 && requestedThreads <= 0) {
+            return; // "the default" once set up is whatever was set up
+        }
         int n = requestedThreads > 0 ? requestedThreads : defaultThreads();
         if (threads != 0) {
             if (n != threads) {
