@@ -22,7 +22,8 @@ import java.util.Map;
  */
 public final class HeldOutValidator implements Validator {
     /** Thresholds tried. */
-    static final double[] THRESHOLDS = {0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8};
+    static final double[] THRESHOLDS = {0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75,
+        0.8, 0.85, 0.9, 0.95};
 
     private final List<LabelledImage> photos;
     private final List<Plane> inputs = new ArrayList<>();
@@ -44,6 +45,7 @@ public final class HeldOutValidator implements Validator {
     @Override
     public Result validate(SegmentationModel model) {
         List<Plane> probabilities = new ArrayList<>();
+        // what PoreAnalyzer.probability does (preprocess, then tile), with the preprocessing done once
         for (Plane input : inputs) {
             probabilities.add(tiler.predict(model, input));
         }
