@@ -57,6 +57,26 @@ class TrainerTest {
     }
 
     @Test
+    void validationKeepsTheBestModelWithItsThresholdInTheCard(@TempDir Path dir) {
+        TrainConfig c = config(dir, 6).withSchedule(3, 0);
+        HeldOutValidator validator = new HeldOutValidator(List.of(TestImages.discs("v", 64, 48, 20, 9)), c.preprocessing(), 1);
+        List<Validator.Result> seen = new ArrayList<>();
+        Trainer.Result r = new Trainer(c, DATA, validator).run(false, new Trainer.Listener() {
+            @Override
+            public void validated(int step, Validator.Result v, boolean best) {
+                seen.add(v);
+            }
+        });
+        assertEquals(2, seen.size(), "validated at steps 3 and 6");
+        Validator.Result best = seen.get(0).score() >= seen.get(1).score() ? seen.get(0) : seen.get(1);
+        var card = ModelFiles.readCard(dir.resolve("m.pt"));
+        assertEquals(best.threshold(), card.threshold());
+        assertEquals(best.dice(), card.validation().get("dice"));
+        assertEquals(r.bestStep(), card.steps());
+        assertEquals(best == seen.get(0) ? 3 : 6, r.bestStep());
+    }
+
+    @Test
     void resumeContinuesExactlyLikeAnUninterruptedRun(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));
@@ -73,7 +93,7 @@ class TrainerTest {
 
     @Test
     void nanLossStopsWithAClearMessageAndKeepsTheCheckpoint(@TempDir Path dir) {
-        TrainConfig c = config(dir, 200).withLearningRate(1e12, 0).withSchedule(0, 1).withLoss(3.0, 0);
+        TrainConfig c = config(dir, 200).withLearningRate(1e30, 0).withSchedule(0, 1).withLoss(3.0, 0);
         TrainingException e = assertThrows(TrainingException.class, () -> new Trainer(c, DATA, null).run(false, new Trainer.Listener() { }));
         assertTrue(e.getMessage().contains("became NaN") || e.getMessage().contains("became Infinity"), e.getMessage());
         assertTrue(e.getMessage().contains("lower --lr"), e.getMessage());
