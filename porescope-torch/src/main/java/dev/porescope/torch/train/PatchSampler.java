@@ -2,6 +2,7 @@ package dev.porescope.torch.train;
 
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.preprocess.Preprocessing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,13 @@ final class PatchSampler {
     /** One batch as flat arrays: x [N,1,P,P], target one-hot [N,2,P,P], per-pixel loss weight [N,1,P,P], label and ROI [N,1,P,P]. */
     record Batch(float[] x, float[] oneHot, float[] weight, float[] label, float[] roi, int size, int patch) { }
 
-    private record Source(LabelledImage image, int[] pores, int[] distractors, int[] roiPixels) { }
+    /**
+     * @param sample luma values at random pixels of the whole photo, for whole-photo statistics
+     * @param mean   mean luma of the whole photo
+     */
+    private record Source(LabelledImage image, int[] pores, int[] distractors, int[] roiPixels, float[] sample, double mean) { }
+
+    private static final int SAMPLE = 4096;
 
     PatchSampler(List<LabelledImage> images, TrainConfig config) {
         this.config = config;
@@ -86,7 +93,14 @@ final class PatchSampler {
             }
             distractors = Arrays.copyOf(d, m);
         }
-        return new Source(img, Arrays.copyOf(poreIdx, pores), distractors, Arrays.copyOf(roiIdx, rois));
+        SplittableRandom r = new SplittableRandom(n);
+        float[] sample = new float[Math.min(SAMPLE, n)];
+        double sum = 0;
+        for (int i = 0; i < sample.length; i++) {
+            sample[i] = luma[sample.length == n ? i : r.nextInt(n)];
+            sum += sample[i];
+        }
+        return new Source(img, Arrays.copyOf(poreIdx, pores), distractors, Arrays.copyOf(roiIdx, rois), sample, sum / sample.length);
     }
 
     /** The batch of step {@code step}. */
@@ -161,10 +175,11 @@ final class PatchSampler {
             }
         }
         Plane window = new Plane(c, c, luma);
+        Augmentation change = config.augment() ? Augmentation.draw(r, src.mean) : Augmentation.NONE;
         if (config.augment()) {
-            window = Augmentation.photometric(window, r);
+            window = change.apply(window, r);
         }
-        Plane input = config.preprocessing().apply(window).crop(pad, pad, p, p);
+        Plane input = preprocess(window, src, change).crop(pad, pad, p, p);
         boolean[] patchLabel = new boolean[p * p];
         boolean[] patchRoi = new boolean[p * p];
         for (int y = 0; y < p; y++) {
@@ -172,6 +187,36 @@ final class PatchSampler {
             System.arraycopy(roi, (y + pad) * c + pad, patchRoi, y * p, p);
         }
         return new Sample(input.values(), patchLabel, patchRoi);
+    }
+
+    /**
+     * The card's preprocessing of a window, standardised (when the card standardises) with the
+     * statistics of the whole augmented photo, as inference standardises the whole photo. After
+     * flattening, light is even and the window's own statistics stand for the photo's.
+     */
+    private Plane preprocess(Plane window, Source src, Augmentation change) {
+        Preprocessing pre = config.preprocessing();
+        boolean standardize = Preprocessing.STANDARDIZE.equals(pre.normalize());
+        if (!standardize || pre.flattenSigma() > 0) {
+            return pre.apply(window);
+        }
+        Plane out = new Preprocessing(pre.flattenSigma(), pre.blurSigma(), pre.sharpenSigma(), pre.sharpenAmount(),
+                Preprocessing.NONE).apply(window);
+        double sum = 0;
+        double sumSq = 0;
+        for (float v : src.sample) {
+            double a = change.pointwise(v);
+            sum += a;
+            sumSq += a * a;
+        }
+        int n = src.sample.length;
+        double mean = sum / n;
+        double std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+        float scale = std > 1e-8 ? (float) (1 / std) : 0f;
+        float m = (float) mean;
+        float[] o = out.values();
+        for (int i = 0; i < o.length; i++) o[i] = (o[i] - m) * scale;
+        return out;
     }
 
     private Source pickSource(SplittableRandom r) {
