@@ -298,10 +298,4 @@ public final class Trainer {
             throw new IllegalStateException(e);
         }
     }
-
-    static List<String> names(List<LabelledImage> images) {
-        List<String> out = new ArrayList<>();
-        for (LabelledImage i : images) out.add(i.name());
-        return out;
-    }
 }
