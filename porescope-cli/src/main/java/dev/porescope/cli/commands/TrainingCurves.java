@@ -22,6 +22,7 @@ final class TrainingCurves {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").build();
         chart.setYAxisGroupTitle(0, "training loss");
         chart.setYAxisGroupTitle(1, "validation");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         double[] steps = rows.stream().mapToDouble(TrainLog.Row::step).toArray();
         double[] loss = rows.stream().mapToDouble(TrainLog.Row::loss).toArray();
         if (steps.length == 0) return;
