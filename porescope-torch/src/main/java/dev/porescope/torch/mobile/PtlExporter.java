@@ -104,14 +104,17 @@ public final class PtlExporter {
         }
         ModelCard ptlCard = withExportDetails(card.withRuntime(PtlFile.RUNTIME, "fp32").withGolden(golden));
 
+        // Written under its final name inside a hidden temporary folder next to the target (torch
+        // names the zip's top folder after the file), checked there, then renamed into place.
         Path target = out.toAbsolutePath();
-        Path tmp;
+        Path tmpDir;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            tmpDir = Files.createTempDirectory(target.getParent(), ".ptl-export-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
+        Path tmp = tmpDir.resolve(target.getFileName());
         try {
             try (JitModule frozen = torch.freeze(server, new StringVectorOptional(), true);
                  ExtraFilesMap extra = new ExtraFilesMap();
@@ -124,7 +127,7 @@ public final class PtlExporter {
             if (!written.androidReadable()) {
                 throw new IllegalStateException("libtorch wrote lite bytecode version " + written.bytecodeVersion()
                         + "; Android's pytorch_android_lite 1.12/1.13 reads at most "
-                        + PtlFile.MAX_ANDROID_BYTECODE_VERSION);
+                        + PtlFile.MAX_ANDROID_BYTECODE_VERSION + "; nothing was written");
             }
             double maxDiff = 0;
             try (PtlModel back = PtlModel.open(tmp)) {
@@ -145,8 +148,9 @@ public final class PtlExporter {
         } finally {
             try {
                 Files.deleteIfExists(tmp);
+                Files.deleteIfExists(tmpDir);
             } catch (IOException ignored) {
-                // best effort: the temporary file is hidden and never has the final name
+                // best effort: the temporary folder is hidden and the final name is never half-written
             }
         }
     }
