@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.unet.UNetSpec;
 import org.bytedeco.pytorch.JitModule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * exported here and must reproduce the server outputs stored in its card within 1e-4.
  * Skipped when {@code /usr/bin/python3} cannot import torch, unless
  * {@code -Dporescope.interop.required=true} (as in {@code interop/run-lite-check.sh}).
+ * {@code -Dporescope.interop.spec=paper} checks a named spec instead of the tiny test spec.
  */
 class LiteInterpreterInteropTest {
 
@@ -48,8 +50,10 @@ class LiteInterpreterInteropTest {
         Path pt = dir.resolve("interop.pt");
         Path ptl = dir.resolve("interop.ptl");
         Path outputs = dir.resolve("lite-outputs.json");
-        try (JitModule m = TinyUNet.module(TinyUNet.SPEC, 5)) {
-            TinyUNet.save(m, TinyUNet.card(TinyUNet.SPEC), pt);
+        UNetSpec spec = System.getProperty("porescope.interop.spec") != null
+                ? UNetSpec.named(System.getProperty("porescope.interop.spec")) : TinyUNet.SPEC;
+        try (JitModule m = TinyUNet.module(spec, 5)) {
+            TinyUNet.save(m, TinyUNet.card(spec), pt);
         }
         PtlExporter.Result r = new PtlExporter().export(pt, ptl);
 
@@ -76,7 +80,7 @@ class LiteInterpreterInteropTest {
                 liteVsJava = Math.max(liteVsJava, PtlModel.maxAbsDiff(java, lite));
             }
         }
-        System.out.println("interop: bytecode v" + r.bytecodeVersion() + ", max |Java ptl - server| " + r.maxAbsDiff()
+        System.out.println("interop (" + spec.name() + "): bytecode v" + r.bytecodeVersion() + ", max |Java ptl - server| " + r.maxAbsDiff()
                 + ", max |lite 1.13 - server| " + report.get("max_abs_diff").asDouble()
                 + ", max |lite 1.13 - Java ptl| " + liteVsJava);
         assertTrue(liteVsJava <= 1e-4, "lite vs Java " + liteVsJava);
