@@ -1,6 +1,8 @@
 package dev.porescope.core.preprocess;
 
+import dev.porescope.core.image.Mirror;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.image.Resize;
 
 /** Separable Gaussian blur with mirrored borders, fast enough for 12-megapixel photos. */
 public final class Gaussian {
@@ -41,10 +43,81 @@ public final class Gaussian {
     }
 
     static int mirror(int i, int n) {
-        if (n == 1) return 0;
-        int period = 2 * n - 2;
-        i = Math.floorMod(i, period);
-        return i < n ? i : period - i;
+        return Mirror.index(i, n);
+    }
+
+    /** Sigmas from which {@link #blurFast} works on a downsampled copy. */
+    public static final double FAST_FROM_SIGMA = 8;
+
+    /**
+     * A Gaussian blur for large sigmas (flattening uneven light): for {@code sigma >=}
+     * {@link #FAST_FROM_SIGMA} it averages {@code f x f} blocks ({@code f ~ sigma / 4}), blurs the small
+     * copy and interpolates back bilinearly, with the sigmas chosen so that the total spread matches.
+     * An approximation (within about 1e-3 of the exact blur on smooth images); below that
+     * sigma it is the exact {@link #blur}. Not for model inputs that must tile exactly.
+     */
+    public static Plane blurFast(Plane src, double sigma) {
+        int f = (int) Math.floor(sigma / 4);
+        if (sigma < FAST_FROM_SIGMA || f < 2) {
+            return blur(src, sigma);
+        }
+        // mirror-pad by the kernel radius first, so that borders reflect as in the exact blur
+        int pad = ((int) Math.ceil(3 * sigma) + f - 1) / f * f;
+        Plane small = Resize.area(mirrorPad(src, pad), f);
+        // a box of width f adds (f^2 - 1) / 12 of variance; bilinear interpolation adds little
+        double rest = sigma * sigma - (f * (double) f - 1) / 12;
+        Plane blurred = blur(small, Math.sqrt(Math.max(rest, 1e-6)) / f);
+        return upsample(blurred, f, pad, src.width(), src.height());
+    }
+
+    private static Plane mirrorPad(Plane src, int pad) {
+        int w = src.width();
+        int h = src.height();
+        int pw = w + 2 * pad;
+        Plane out = new Plane(pw, h + 2 * pad);
+        float[] in = src.values();
+        float[] o = out.values();
+        int[] cols = new int[pw];
+        for (int x = 0; x < pw; x++) cols[x] = Mirror.index(x - pad, w);
+        for (int y = 0; y < out.height(); y++) {
+            int row = Mirror.index(y - pad, h) * w;
+            int base = y * pw;
+            for (int x = 0; x < pw; x++) o[base + x] = in[row + cols[x]];
+        }
+        return out;
+    }
+
+    /** Bilinear from block means back to full size; block b has its centre at (b + 0.5) f - 0.5 - pad. */
+    private static Plane upsample(Plane small, int f, int pad, int width, int height) {
+        int sw = small.width();
+        int sh = small.height();
+        float[] in = small.values();
+        Plane out = new Plane(width, height);
+        float[] o = out.values();
+        int[] x0 = new int[width];
+        int[] x1 = new int[width];
+        float[] fx = new float[width];
+        for (int x = 0; x < width; x++) {
+            double p = Math.max(0, Math.min(sw - 1, (x + pad + 0.5) / f - 0.5));
+            x0[x] = (int) p;
+            x1[x] = Math.min(sw - 1, x0[x] + 1);
+            fx[x] = (float) (p - x0[x]);
+        }
+        for (int y = 0; y < height; y++) {
+            double p = Math.max(0, Math.min(sh - 1, (y + pad + 0.5) / f - 0.5));
+            int y0 = (int) p;
+            int y1 = Math.min(sh - 1, y0 + 1);
+            float fy = (float) (p - y0);
+            int r0 = y0 * sw;
+            int r1 = y1 * sw;
+            int row = y * width;
+            for (int x = 0; x < width; x++) {
+                float top = in[r0 + x0[x]] + fx[x] * (in[r0 + x1[x]] - in[r0 + x0[x]]);
+                float bottom = in[r1 + x0[x]] + fx[x] * (in[r1 + x1[x]] - in[r1 + x0[x]]);
+                o[row + x] = top + fy * (bottom - top);
+            }
+        }
+        return out;
     }
 
     private static void convolveRows(float[] in, float[] out, int w, int h, float[] k) {

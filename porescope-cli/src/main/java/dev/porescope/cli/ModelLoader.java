@@ -1,0 +1,100 @@
+package dev.porescope.cli;
+
+import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.model.SegmentationModel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Turns what the user gives to {@code --model} (a built-in name or a model file) into a
+ * {@link SegmentationModel}. The one place that knows every kind of model: later runtimes register
+ * their file extension in {@link #FILE_LOADERS}.
+ */
+public final class ModelLoader {
+    private ModelLoader() { }
+
+    /** Built-in models by name; the argument gives labelled data for the models that fit themselves. */
+    private static final Map<String, Function<Supplier<List<LabelledImage>>, SegmentationModel>> BUILT_IN = new LinkedHashMap<>();
+    /** Model files by extension (lower case, without the dot). */
+    private static final Map<String, Function<Path, SegmentationModel>> FILE_LOADERS = new LinkedHashMap<>();
+
+    static {
+        BUILT_IN.put("dog", data -> BuiltInModels.dog());
+        BUILT_IN.put("dog-fit", BuiltInModels::dogFit);
+        // issue 3 adds "pt" (TorchModel); issue 4 "ptl", "onnx", "ort"
+    }
+
+    /** Fails with a clear message when {@code model} is neither a built-in name nor a usable model file; loads nothing. */
+    public static void check(String model) {
+        if (BUILT_IN.containsKey(model)) return;
+        Path file = Path.of(model);
+        String ext = extension(file);
+        boolean looksLikeFile = !ext.isEmpty() || model.contains("/") || model.contains(java.io.File.separator);
+        if (!looksLikeFile) {
+            throw new UserException("unknown model '" + model + "'; " + accepted());
+        }
+        if (!Files.exists(file)) {
+            throw new UserException("model file " + file + " does not exist; " + accepted());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserException("model " + file + " is not a file; " + accepted());
+        }
+        if (!FILE_LOADERS.containsKey(ext)) {
+            throw new UserException("model file " + file + " has an unknown type '." + ext + "'; " + accepted());
+        }
+        try {
+            if (Files.size(file) == 0) {
+                throw new UserException("model file " + file + " is empty; train or export it again");
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot read model file " + file + " (" + e.getMessage() + "); check its permissions", e);
+        }
+    }
+
+    /**
+     * The model named by {@code model}. {@code fitData} is asked only by models that fit themselves
+     * ({@code dog-fit}).
+     */
+    public static SegmentationModel load(String model, Supplier<List<LabelledImage>> fitData) {
+        check(model);
+        Function<Supplier<List<LabelledImage>>, SegmentationModel> builtIn = BUILT_IN.get(model);
+        if (builtIn != null) {
+            return builtIn.apply(fitData);
+        }
+        Path file = Path.of(model);
+        return FILE_LOADERS.get(extension(file)).apply(file);
+    }
+
+    /** Whether the model needs labelled data to be built (so a command can ask for --data). */
+    public static boolean fitsOnData(String model) {
+        return model.equals("dog-fit");
+    }
+
+    /** The sentence listing what {@code --model} accepts. */
+    public static String accepted() {
+        StringBuilder s = new StringBuilder("give ");
+        s.append(String.join(", ", BUILT_IN.keySet()));
+        if (FILE_LOADERS.isEmpty()) {
+            s.append(" (model files come with 'porescope train')");
+        } else {
+            s.append(", or a model file (");
+            s.append(String.join(", ", FILE_LOADERS.keySet().stream().map(e -> "." + e).toList()));
+            s.append(")");
+        }
+        return s.toString();
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,370 @@
+package dev.porescope.cli.io;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.MetadataException;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import dev.porescope.cli.UserException;
+import dev.porescope.core.image.Mask;
+import dev.porescope.core.image.Plane;
+
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.awt.color.ColorSpace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads photos (PNG 8/16-bit gray, RGB, RGBA, palette; JPEG RGB, greyscale, CMYK/YCCK) into ARGB
+ * pixels with the EXIF orientation applied, reads label/ROI masks, and writes PNGs atomically.
+ * A photo larger than {@link #maxPixels()} is refused from its header, before it is decoded.
+ */
+public final class ImageFiles {
+    /** 50 megapixels: a 12 MP phone photo fits four times over; a decompression bomb does not. */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    private final long maxPixels;
+
+    public ImageFiles(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("pixel limit must be positive, got " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    public static ImageFiles defaults() {
+        return new ImageFiles(DEFAULT_MAX_PIXELS);
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Width and height as stored in the file header (before EXIF orientation). */
+    public record Size(int width, int height) {
+        public long pixels() { return (long) width * height; }
+        @Override public String toString() { return width + "x" + height; }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The stored size from the header only; nothing is decoded. */
+    public Size readSize(Path file) {
+        return withReader(file, (reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
+    }
+
+    /** Decodes a photo into upright ARGB pixels. */
+    public ArgbImage readArgb(Path file) {
+        BufferedImage image = decode(file);
+        ArgbImage stored = toArgb(image);
+        return isJpeg(file) ? Orientation.apply(stored, exifOrientation(file)) : stored;
+    }
+
+    /**
+     * A label or ROI mask: any PNG (gray, RGB, palette, 8 or 16 bit); a pixel is set where any colour
+     * sample is nonzero (255 = pore in PoreScope's own masks).
+     */
+    public Mask readMask(Path file) {
+        BufferedImage image = decode(file);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean[] bits = new boolean[w * h];
+        ColorModel cm = image.getColorModel();
+        if (cm instanceof ComponentColorModel) {
+            Raster raster = image.getRaster();
+            int colourBands = cm.getNumColorComponents();
+            int[] row = new int[w * raster.getNumBands()];
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int base = x * raster.getNumBands();
+                    boolean set = false;
+                    for (int b = 0; b < colourBands && !set; b++) {
+                        set = row[base + b] != 0;
+                    }
+                    bits[y * w + x] = set;
+                }
+            }
+        } else {
+            int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < rgb.length; i++) {
+                bits[i] = (rgb[i] & 0xFFFFFF) != 0;
+            }
+        }
+        return new Mask(w, h, bits);
+    }
+
+    private BufferedImage decode(Path file) {
+        return withReader(file, (reader, in) -> {
+            Size size = new Size(reader.getWidth(0), reader.getHeight(0));
+            if (size.pixels() > maxPixels) {
+                throw new UserException(file + " is " + size + " (" + megapixels(size.pixels())
+                        + " MP), over the limit of " + megapixels(maxPixels)
+                        + " MP; scale it down or raise the limit with --max-megapixels");
+            }
+            List<String> warnings = new ArrayList<>();
+            IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+            reader.addIIOReadWarningListener(listener);
+            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+            for (String warning : warnings) {
+                String w = warning.toLowerCase(Locale.ROOT);
+                // Decoders fill a truncated JPEG with grey and only warn; such a photo must not be analysed.
+                if (w.contains("premature end") || w.contains("truncat") || w.contains("eof")) {
+                    throw new UserException(file + " is truncated (" + warning.strip()
+                            + "); copy the file again from its source");
+                }
+            }
+            return image;
+        });
+    }
+
+    @FunctionalInterface
+    private interface ReaderJob<T> {
+        T run(ImageReader reader, ImageInputStream in) throws IOException;
+    }
+
+    private static <T> T withReader(Path file, ReaderJob<T> job) {
+        if (!Files.exists(file)) {
+            throw new UserException(file + " does not exist; check the path");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + " is not a file; give a PNG or JPEG image");
+        }
+        try (InputStream raw = Files.newInputStream(file);
+             ImageInputStream in = ImageIO.createImageInputStream(raw)) {
+            ImageReader reader = readerFor(in);
+            if (reader == null) {
+                throw new UserException(file + " is not a PNG or JPEG image"
+                        + (Files.size(file) == 0 ? " (the file is empty)" : "") + "; give a .png or .jpg photo");
+            }
+            try {
+                reader.setInput(in, true, false);
+                return job.run(reader, in);
+            } finally {
+                reader.dispose();
+            }
+        } catch (UserException e) {
+            throw e;
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + " does not exist; check the path", e);
+        } catch (IOException | RuntimeException e) {
+            // ImageIO reports truncated and corrupt data as IIOException, EOFException, or (some plug-ins)
+            // IndexOutOfBounds/IllegalArgument; all mean the same to the user.
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+            if (e instanceof IIOException && e.getCause() != null && e.getCause().getMessage() != null) {
+                detail = detail + ": " + e.getCause().getMessage().strip();
+            }
+            throw new UserException(file + " is truncated or corrupt (" + oneLine(detail)
+                    + "); check the file or export it again", e);
+        }
+    }
+
+    /** TwelveMonkeys first for JPEG (CMYK/YCCK, lenient with phone files), the JDK's reader for PNG. */
+    private static ImageReader readerFor(ImageInputStream in) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        ImageReader chosen = null;
+        while (readers.hasNext()) {
+            ImageReader candidate = readers.next();
+            String format;
+            try {
+                format = candidate.getFormatName().toLowerCase(Locale.ROOT);
+            } catch (IOException e) {
+                continue;
+            }
+            if (!format.equals("png") && !format.equals("jpeg") && !format.equals("jpg")) {
+                continue;
+            }
+            boolean twelveMonkeys = candidate.getClass().getName().startsWith("com.twelvemonkeys");
+            if (chosen == null || twelveMonkeys) {
+                chosen = candidate;
+            }
+        }
+        return chosen;
+    }
+
+    private static boolean isJpeg(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** EXIF orientation 1-8 of a JPEG; 1 when the file has none or it cannot be read. */
+    static int exifOrientation(Path file) {
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(file.toFile());
+            ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                int orientation = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+                return orientation >= 1 && orientation <= 8 ? orientation : 1;
+            }
+        } catch (ImageProcessingException | IOException | MetadataException | RuntimeException e) {
+            // Broken metadata must not stop an otherwise readable photo; it is shown as stored.
+        }
+        return 1;
+    }
+
+    /**
+     * Pixels as 8-bit ARGB. Gray and 16-bit images are read from their samples: BufferedImage.getRGB
+     * would treat gray as linear light and brighten it (gamma), which would change the luma.
+     */
+    static ArgbImage toArgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] argb = new int[w * h];
+        ColorModel cm = image.getColorModel();
+        int type = cm.getColorSpace().getType();
+        boolean plainComponents = cm instanceof ComponentColorModel
+                && (type == ColorSpace.TYPE_GRAY || cm.getColorSpace().isCS_sRGB())
+                && image.getRaster().getTransferType() != DataBuffer.TYPE_FLOAT
+                && image.getRaster().getTransferType() != DataBuffer.TYPE_DOUBLE;
+        if (!plainComponents) {
+            image.getRGB(0, 0, w, h, argb, 0, w);
+            return new ArgbImage(w, h, argb);
+        }
+        Raster raster = image.getRaster();
+        int bands = raster.getNumBands();
+        int colours = cm.getNumColorComponents();
+        boolean alpha = cm.hasAlpha();
+        int[] bits = cm.getComponentSize();
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int base = x * bands;
+                int r, g, b;
+                if (colours == 1) {
+                    r = g = b = to8(row[base], bits[0]);
+                } else {
+                    r = to8(row[base], bits[0]);
+                    g = to8(row[base + 1], bits[1]);
+                    b = to8(row[base + 2], bits[2]);
+                }
+                int a = alpha ? to8(row[base + colours], bits[colours]) : 255;
+                argb[y * w + x] = a << 24 | r << 16 | g << 8 | b;
+            }
+        }
+        return new ArgbImage(w, h, argb);
+    }
+
+    private static int to8(int sample, int bits) {
+        if (bits == 8) return sample;
+        long max = (1L << bits) - 1;
+        return (int) ((sample * 255L + max / 2) / max);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** An 8-bit gray PNG, 255 where the mask is set (PoreScope's mask format). */
+    public static void writeMask(Mask mask, Path file) {
+        BufferedImage image = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_GRAY);
+        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        boolean[] bits = mask.bits();
+        for (int i = 0; i < bits.length; i++) {
+            data[i] = bits[i] ? (byte) 255 : 0;
+        }
+        writePng(image, file);
+    }
+
+    /** An 8-bit gray PNG of {@code plane}, values in [0, 1] (clamped). */
+    public static void writeGray(Plane plane, Path file) {
+        BufferedImage image = new BufferedImage(plane.width(), plane.height(), BufferedImage.TYPE_BYTE_GRAY);
+        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        float[] v = plane.values();
+        for (int i = 0; i < v.length; i++) {
+            float c = Math.max(0f, Math.min(1f, v[i]));
+            data[i] = (byte) Math.round(c * 255f);
+        }
+        writePng(image, file);
+    }
+
+    /** An RGB PNG, or RGBA when some pixel is not opaque. */
+    public static void writeArgb(ArgbImage argb, Path file) {
+        boolean opaque = true;
+        for (int p : argb.argb()) {
+            if (p >>> 24 != 255) {
+                opaque = false;
+                break;
+            }
+        }
+        BufferedImage image = new BufferedImage(argb.width(), argb.height(),
+                opaque ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
+        WritableRaster raster = image.getRaster();
+        int[] data = ((java.awt.image.DataBufferInt) raster.getDataBuffer()).getData();
+        System.arraycopy(argb.argb(), 0, data, 0, data.length);
+        writePng(image, file);
+    }
+
+    /** Writes to a temporary name beside {@code file} and renames it, so a reader never sees half a PNG. */
+    public static void writePng(BufferedImage image, Path file) {
+        writeAtomically(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer for image type " + image.getType());
+            }
+        });
+    }
+
+    /** Something that writes a file. */
+    @FunctionalInterface
+    public interface FileWriter {
+        void write(Path target) throws IOException;
+    }
+
+    /** Runs {@code writer} on a temporary file in {@code file}'s folder, then renames it to {@code file}. */
+    public static void writeAtomically(Path file, FileWriter writer) {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            writer.write(tmp);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new UserException("cannot write " + file + " (" + oneLine(String.valueOf(e.getMessage()))
+                    + "); check that its folder is writable and the disk is not full", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temporary file is left behind; the error above says why
+                }
+            }
+        }
+    }
+
+    private static String megapixels(long pixels) {
+        return String.format(Locale.ROOT, "%.1f", pixels / 1e6);
+    }
+
+    static String oneLine(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ");
+    }
+}

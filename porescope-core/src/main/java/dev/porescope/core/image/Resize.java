@@ -1,0 +1,94 @@
+package dev.porescope.core.image;
+
+/**
+ * Resizing with pixel centres aligned (pixel i covers [i, i+1) and its centre is i + 0.5, the
+ * convention of OpenCV's INTER_LINEAR / INTER_NEAREST without antialiasing).
+ */
+public final class Resize {
+    private Resize() { }
+
+    /** Bilinear resampling; edges clamp. For strong downscaling blur first (no antialiasing here). */
+    public static Plane bilinear(Plane src, int width, int height) {
+        int sw = src.width();
+        int sh = src.height();
+        if (src.sameSize(width, height)) return src.copy();
+        float[] in = src.values();
+        Plane out = new Plane(width, height);
+        float[] o = out.values();
+        int[] x0 = new int[width];
+        int[] x1 = new int[width];
+        float[] fx = new float[width];
+        double sx = (double) sw / width;
+        for (int x = 0; x < width; x++) {
+            double p = Math.max(0, Math.min(sw - 1, (x + 0.5) * sx - 0.5));
+            x0[x] = (int) p;
+            x1[x] = Math.min(sw - 1, x0[x] + 1);
+            fx[x] = (float) (p - x0[x]);
+        }
+        double sy = (double) sh / height;
+        for (int y = 0; y < height; y++) {
+            double p = Math.max(0, Math.min(sh - 1, (y + 0.5) * sy - 0.5));
+            int y0 = (int) p;
+            int y1 = Math.min(sh - 1, y0 + 1);
+            float fy = (float) (p - y0);
+            int r0 = y0 * sw;
+            int r1 = y1 * sw;
+            int row = y * width;
+            for (int x = 0; x < width; x++) {
+                float top = in[r0 + x0[x]] + fx[x] * (in[r0 + x1[x]] - in[r0 + x0[x]]);
+                float bottom = in[r1 + x0[x]] + fx[x] * (in[r1 + x1[x]] - in[r1 + x0[x]]);
+                o[row + x] = top + fy * (bottom - top);
+            }
+        }
+        return out;
+    }
+
+    /** Nearest-neighbour resampling of a mask (the source pixel whose area holds the target centre). */
+    public static Mask nearest(Mask src, int width, int height) {
+        int sw = src.width();
+        int sh = src.height();
+        boolean[] in = src.bits();
+        Mask out = new Mask(width, height);
+        boolean[] o = out.bits();
+        int[] xs = new int[width];
+        for (int x = 0; x < width; x++) {
+            xs[x] = Math.min(sw - 1, (int) Math.floor((x + 0.5) * sw / width));
+        }
+        for (int y = 0; y < height; y++) {
+            int sy = Math.min(sh - 1, (int) Math.floor((y + 0.5) * sh / height));
+            int srow = sy * sw;
+            int row = y * width;
+            for (int x = 0; x < width; x++) o[row + x] = in[srow + xs[x]];
+        }
+        return out;
+    }
+
+    /** Mean over {@code factor x factor} blocks (the last partial block averages what it has). */
+    public static Plane area(Plane src, int factor) {
+        if (factor < 1) throw new IllegalArgumentException("area factor must be >= 1, got " + factor);
+        if (factor == 1) return src.copy();
+        int sw = src.width();
+        int sh = src.height();
+        int w = (sw + factor - 1) / factor;
+        int h = (sh + factor - 1) / factor;
+        float[] in = src.values();
+        double[] sum = new double[w];
+        int[] cnt = new int[w];
+        Plane out = new Plane(w, h);
+        float[] o = out.values();
+        for (int by = 0; by < h; by++) {
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(cnt, 0);
+            int yEnd = Math.min(sh, (by + 1) * factor);
+            for (int y = by * factor; y < yEnd; y++) {
+                int row = y * sw;
+                for (int x = 0; x < sw; x++) {
+                    sum[x / factor] += in[row + x];
+                    cnt[x / factor]++;
+                }
+            }
+            for (int bx = 0; bx < w; bx++) o[by * w + bx] = (float) (sum[bx] / cnt[bx]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.porescope.core.preprocess;
+
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PreprocessingTest {
+
+    private static Plane noise(int w, int h, long seed) {
+        Random r = new Random(seed);
+        Plane p = new Plane(w, h);
+        for (int i = 0; i < p.values().length; i++) p.values()[i] = 0.3f + 0.4f * r.nextFloat();
+        return p;
+    }
+
+    @Test
+    void standardizeGivesZeroMeanUnitStd() {
+        Plane out = Preprocessing.standard().apply(noise(50, 40, 1));
+        double sum = 0, ss = 0;
+        for (float v : out.values()) sum += v;
+        double mean = sum / out.values().length;
+        for (float v : out.values()) ss += (v - mean) * (v - mean);
+        assertEquals(0, mean, 1e-5);
+        assertEquals(1, Math.sqrt(ss / out.values().length), 1e-4);
+    }
+
+    @Test
+    void identityCopiesAndDoesNotTouchInput() {
+        Plane in = noise(10, 10, 2);
+        Plane before = in.copy();
+        Plane out = Preprocessing.identity().apply(in);
+        assertEquals(before, out);
+        assertNotSame(in, out);
+        new Preprocessing(20, 1, 1, 1, Preprocessing.STANDARDIZE).apply(in);
+        assertEquals(before, in);
+    }
+
+    @Test
+    void flatteningRemovesAMultiplicativeLightGradient() {
+        int w = 200, h = 150;
+        Plane texture = noise(w, h, 3);
+        Plane lit = new Plane(w, h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) lit.set(x, y, texture.get(x, y) * (0.4f + 0.6f * x / w));
+        }
+        Preprocessing flat = new Preprocessing(16, 0, 1, 0, Preprocessing.NONE);
+        Plane out = flat.apply(lit);
+        // left and right thirds: brightness ratio 0.4+ vs 1.0 before, about equal after
+        assertTrue(columnMean(lit, 0, 60) / columnMean(lit, 140, 200) < 0.7);
+        assertEquals(1, columnMean(out, 0, 60) / columnMean(out, 140, 200), 0.05);
+    }
+
+    private static double columnMean(Plane p, int x0, int x1) {
+        double s = 0;
+        int n = 0;
+        for (int y = 0; y < p.height(); y++) for (int x = x0; x < x1; x++) { s += p.get(x, y); n++; }
+        return s / n;
+    }
+
+    @Test
+    void blurFastIsCloseToTheExactBlur() {
+        Plane smooth = new Plane(300, 200);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) smooth.set(x, y, (float) (0.5 + 0.3 * Math.sin(x / 23.0) * Math.cos(y / 17.0)));
+        }
+        Plane exact = Gaussian.blur(smooth, 20);
+        Plane fast = Gaussian.blurFast(smooth, 20);
+        double worst = 0;
+        for (int i = 0; i < exact.values().length; i++) worst = Math.max(worst, Math.abs(exact.values()[i] - fast.values()[i]));
+        assertTrue(worst < 0.005, "max difference " + worst);
+    }
+
+    @Test
+    void unsharpMaskFollowsItsFormula() {
+        Plane in = noise(30, 30, 4);
+        Plane out = new Preprocessing(0, 0, 2, 0.5, Preprocessing.NONE).apply(in);
+        Plane blurred = Gaussian.blur(in, 2);
+        for (int i = 0; i < in.values().length; i++) {
+            float expected = in.values()[i] + 0.5f * (in.values()[i] - blurred.values()[i]);
+            assertEquals(expected, out.values()[i], 1e-6);
+        }
+    }
+
+    @Test
+    void stepsRunInTheDocumentedOrder() {
+        Plane in = noise(64, 48, 5);
+        Preprocessing all = new Preprocessing(10, 1, 2, 0.7, Preprocessing.STANDARDIZE);
+        Plane expected = Preprocessing.standardize(Preprocessing.sharpen(
+                Gaussian.blur(Preprocessing.flatten(in, 10), 1), 2, 0.7f));
+        assertEquals(expected, all.apply(in));
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Preprocessing(-1, 0, 1, 0, "none"));
+        assertThrows(IllegalArgumentException.class, () -> new Preprocessing(0, 0, 1, 0, "zscore"));
+        assertThrows(IllegalArgumentException.class, () -> new Preprocessing(0, 0, 0, 1, "none"));
+    }
+
+    @Test
+    void jsonRoundTrip() {
+        Preprocessing p = new Preprocessing(25, 0.8, 1.5, 0.6, Preprocessing.STANDARDIZE);
+        String json = Json.write(p);
+        assertTrue(json.contains("\"flattenSigma\":25.0"), json);
+        assertEquals(p, Json.read(json, Preprocessing.class));
+    }
+}
