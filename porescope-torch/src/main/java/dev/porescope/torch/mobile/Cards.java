@@ -1,53 +1,38 @@
 package dev.porescope.torch.mobile;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porescope.core.json.FloatCodec;
+import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.torch.ModelFiles.NotAModelException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
+import java.nio.file.Path;
 
-/**
- * Model card JSON and the golden pairs' float encoding (base64 of little-endian float32).
- * TODO(merge): replace with core's {@code json.Json} and {@code json.FloatCodec} once branch core lands.
- */
+/** Cards and golden pairs as the {@code .ptl} code needs them, on top of core's {@link Json} and {@link FloatCodec}. */
 final class Cards {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            // ASCII only, so the card passes unchanged through JavaCPP's std::string conversion
-            .configure(JsonGenerator.Feature.ESCAPE_NON_ASCII, true);
-
     private Cards() { }
 
-    static ModelCard read(String json) throws IOException {
-        return MAPPER.readValue(json, ModelCard.class);
-    }
-
-    static String write(ModelCard card) {
-        try {
-            return MAPPER.writeValueAsString(card);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Card JSON with every non-ASCII character escaped, so it passes unchanged as a C string to libtorch. */
+    static String asciiJson(ModelCard card) {
+        String json = Json.writeCard(card);
+        StringBuilder s = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 128) s.append(c);
+            else s.append(String.format("\\u%04x", (int) c));
         }
+        return s.toString();
     }
 
-    static String encode(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return Base64.getEncoder().encodeToString(b.array());
+    /** The error for an unusable model file: the file, what is wrong, what to do. */
+    static NotAModelException bad(Path file, String problem) {
+        return new NotAModelException(file + ": " + problem);
     }
 
-    static float[] decode(String base64) {
-        byte[] bytes = Base64.getDecoder().decode(base64);
-        if (bytes.length % Float.BYTES != 0) {
-            throw new IllegalArgumentException("float data of " + bytes.length + " bytes is not a whole number of float32 values");
-        }
-        float[] out = new float[bytes.length / Float.BYTES];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
+    static NotAModelException bad(Path file, String problem, Throwable cause) {
+        return new NotAModelException(file + ": " + problem, cause);
     }
+
+    static String encode(float[] values) { return FloatCodec.encode(values); }
+
+    static float[] decode(String base64) { return FloatCodec.decode(base64); }
 }

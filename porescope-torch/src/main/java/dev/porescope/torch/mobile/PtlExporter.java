@@ -3,6 +3,9 @@ package dev.porescope.torch.mobile;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.torch.ModelFiles;
+import dev.porescope.torch.UNetModule;
+import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.ExtraFilesMap;
 import org.bytedeco.pytorch.JitModule;
@@ -48,7 +51,16 @@ public final class PtlExporter {
      * @param goldenPairs     golden pairs stored in the card
      * @param bytes           file size
      */
-    public record Result(Path file, long bytecodeVersion, double maxAbsDiff, int samples, int goldenPairs, long bytes) { }
+    public record Result(Path file, long bytecodeVersion, double maxAbsDiff, int samples, int goldenPairs, long bytes) {
+        /** One line for the export command to print. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT,
+                    "%s: PyTorch Mobile lite bytecode v%d (Android pytorch_android_lite 1.12/1.13 reads <= %d), %.1f kB,"
+                            + " max |ptl - server| = %.2g over %d inputs, %d golden pairs in the card",
+                    file, bytecodeVersion, PtlFile.MAX_ANDROID_BYTECODE_VERSION, bytes / 1024.0, maxAbsDiff, samples,
+                    goldenPairs);
+        }
+    }
 
     private final double tolerance;
 
@@ -57,45 +69,43 @@ public final class PtlExporter {
     public PtlExporter(double tolerance) { this.tolerance = tolerance; }
 
     /**
-     * Exports the PoreScope TorchScript model {@code serverPt} to {@code out}. The card is read and
-     * checked in pure Java before libtorch opens the file.
+     * Exports the PoreScope TorchScript model {@code serverPt} to {@code out}. Its card is read and
+     * checked in pure Java before libtorch opens the file, and its tensors are checked against the
+     * card's spec after.
      */
     public Result export(Path serverPt, Path out) {
-        ModelCard card = PtlFile.readCard(serverPt);
-        if (card.spec() == null) {
-            throw new ModelFileException(serverPt, "its model card has no network spec ('" + card.runtime()
-                    + "' model); only U-Net models can be exported to .ptl");
-        }
+        ModelCard card = ModelFiles.readCard(serverPt);
         if (!"torchscript".equals(card.runtime())) {
-            throw new ModelFileException(serverPt, "its model card says runtime '" + card.runtime()
+            throw Cards.bad(serverPt, "its model card says runtime '" + card.runtime()
                     + "'; export from the server model (.pt, runtime 'torchscript')");
         }
-        JitModule server;
-        try {
-            server = torch.load(serverPt.toString());
-        } catch (RuntimeException e) {
-            throw new ModelFileException(serverPt, "libtorch could not load it: " + e.getMessage(), e);
-        }
-        try {
+        try (UNetModule server = UNetModule.load(serverPt)) {
             return export(server, card, out);
-        } finally {
-            server.close();
         }
     }
 
     /**
-     * Exports {@code server} (a PoreScope TorchScript U-Net, put into eval mode here) described by
-     * {@code card} to {@code out}.
+     * Exports {@code server} described by {@code card} to {@code out}. The module runs in eval
+     * mode during the export; its training mode is restored afterwards.
      */
-    public Result export(JitModule server, ModelCard card, Path out) {
+    public Result export(UNetModule server, ModelCard card, Path out) {
+        boolean wasTraining = server.isTraining();
+        server.train(false);
+        try {
+            return exportEval(server.jit(), card, out);
+        } finally {
+            server.train(wasTraining);
+        }
+    }
+
+    private Result exportEval(JitModule server, ModelCard card, Path out) {
         UNetSpec spec = card.spec();
         if (spec == null) throw new IllegalArgumentException("card '" + card.name() + "' has no network spec");
-        server.eval();
 
         // Golden pairs and one non-square input, all computed by the server model.
         List<Plane> inputs = sampleInputs(spec, card.seed());
         List<Plane> expected = new ArrayList<>();
-        for (Plane in : inputs) expected.add(Tensors.poreProbability(server, in));
+        for (Plane in : inputs) expected.add(PtlModel.poreProbability(server, in, spec.classes()));
         List<ModelCard.GoldenPair> golden = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Plane in = inputs.get(i);
@@ -116,13 +126,13 @@ public final class PtlExporter {
         }
         Path tmp = tmpDir.resolve(target.getFileName());
         try {
-            try (JitModule frozen = torch.freeze(server, new StringVectorOptional(), true);
-                 ExtraFilesMap extra = new ExtraFilesMap();
-                 BytePointer key = new BytePointer(ModelCard.FILE_NAME);
-                 BytePointer value = new BytePointer(Cards.write(ptlCard))) {   // ASCII JSON
-                extra.put(key, value);
+            String json = Cards.asciiJson(ptlCard);
+            Torch.run("writing " + out, () -> {
+                JitModule frozen = torch.freeze(server, new StringVectorOptional(), true);
+                ExtraFilesMap extra = new ExtraFilesMap();
+                extra.put(new BytePointer(ModelCard.FILE_NAME), json);
                 frozen._save_for_mobile(tmp.toString(), extra, false, false);
-            }
+            });
             PtlFile written = PtlFile.inspect(tmp);
             if (!written.androidReadable()) {
                 throw new IllegalStateException("libtorch wrote lite bytecode version " + written.bytecodeVersion()

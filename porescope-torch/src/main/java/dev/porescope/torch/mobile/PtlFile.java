@@ -1,5 +1,6 @@
 package dev.porescope.torch.mobile;
 
+import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 
 import java.io.IOException;
@@ -39,27 +40,27 @@ public record PtlFile(Path file, ModelCard card, long bytecodeVersion, boolean h
 
     private static final String CARD_ENTRY = "extra/" + ModelCard.FILE_NAME;
 
-    /** Reads and checks {@code file}; throws {@link ModelFileException} with a clear message otherwise. */
+    /** Reads and checks {@code file}; throws {@link dev.porescope.torch.ModelFiles.NotAModelException} with a clear message otherwise. */
     public static PtlFile inspect(Path file) {
         List<String> names = checkedEntries(file);
         String bytecode = find(names, "bytecode.pkl");
         if (bytecode == null) {
-            throw new ModelFileException(file, "not a PyTorch Mobile lite-interpreter file (no bytecode.pkl inside)"
+            throw Cards.bad(file, "not a PyTorch Mobile lite-interpreter file (no bytecode.pkl inside)"
                     + (find(names, "data.pkl") != null ? "; it looks like a TorchScript .pt: export it with"
                     + " 'porescope export --format ptl'" : ""));
         }
         String cardText = readText(file, names, CARD_ENTRY);
         if (cardText == null) {
-            throw new ModelFileException(file, "not a PoreScope model: it has no " + ModelCard.FILE_NAME
+            throw Cards.bad(file, "not a PoreScope model: it has no " + ModelCard.FILE_NAME
                     + " model card; export it from a PoreScope .pt with 'porescope export --format ptl'");
         }
         ModelCard card = parseCard(file, cardText);
         if (!RUNTIME.equals(card.runtime())) {
-            throw new ModelFileException(file, "its model card says runtime '" + card.runtime()
+            throw Cards.bad(file, "its model card says runtime '" + card.runtime()
                     + "', not '" + RUNTIME + "'; open it with the runtime it was made for");
         }
         if (card.spec() == null) {
-            throw new ModelFileException(file, "its model card has no network spec; a .ptl must hold a U-Net");
+            throw Cards.bad(file, "its model card has no network spec; a .ptl must hold a U-Net");
         }
         long version = bytecodeVersion(file, readBytes(file, bytecode));
         boolean hasTorchScript = find(names, "data.pkl") != null
@@ -72,25 +73,12 @@ public record PtlFile(Path file, ModelCard card, long bytecodeVersion, boolean h
         return bytecodeVersion <= MAX_ANDROID_BYTECODE_VERSION;
     }
 
-    /**
-     * The model card of any PoreScope TorchScript zip ({@code .pt} or {@code .ptl}), read in pure
-     * Java. TODO(merge): branch torch's {@code ModelFiles.readCard} does this for {@code .pt}.
-     */
-    public static ModelCard readCard(Path file) {
-        List<String> names = checkedEntries(file);
-        String text = readText(file, names, CARD_ENTRY);
-        if (text == null) {
-            throw new ModelFileException(file, "not a PoreScope model: it has no " + ModelCard.FILE_NAME + " model card");
-        }
-        return parseCard(file, text);
-    }
-
     // ---- zip reading ------------------------------------------------------------------------
 
     /** Entry names after checking the zip opens and every entry's data matches its CRC. */
     private static List<String> checkedEntries(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new ModelFileException(file, "no such file");
+            throw Cards.bad(file, "no such file");
         }
         List<String> names = new ArrayList<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -105,18 +93,18 @@ public record PtlFile(Path file, ModelCard card, long bytecodeVersion, boolean h
                     for (int n; (n = in.read(buffer)) > 0; ) crc.update(buffer, 0, n);
                 }
                 if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-                    throw new ModelFileException(file, "entry " + e.getName() + " is corrupt (checksum mismatch);"
+                    throw Cards.bad(file, "entry " + e.getName() + " is corrupt (checksum mismatch);"
                             + " copy or export the file again");
                 }
             }
         } catch (ZipException e) {
-            throw new ModelFileException(file, "not a model file: not a zip archive, or truncated ("
+            throw Cards.bad(file, "not a model file: not a zip archive, or truncated ("
                     + e.getMessage() + "); copy or export it again", e);
         } catch (IOException e) {
-            throw new ModelFileException(file, "cannot be read: " + e.getMessage(), e);
+            throw Cards.bad(file, "cannot be read: " + e.getMessage(), e);
         }
         if (names.isEmpty()) {
-            throw new ModelFileException(file, "not a model file: empty zip archive");
+            throw Cards.bad(file, "not a model file: empty zip archive");
         }
         return names;
     }
@@ -139,23 +127,17 @@ public record PtlFile(Path file, ModelCard card, long bytecodeVersion, boolean h
         try (ZipFile zip = new ZipFile(file.toFile()); InputStream in = zip.getInputStream(zip.getEntry(entry))) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new ModelFileException(file, "cannot read " + entry + ": " + e.getMessage(), e);
+            throw Cards.bad(file, "cannot read " + entry + ": " + e.getMessage(), e);
         }
     }
 
     private static ModelCard parseCard(Path file, String text) {
-        ModelCard card;
         try {
-            card = Cards.read(text);
-        } catch (IOException e) {
-            throw new ModelFileException(file, "its " + ModelCard.FILE_NAME + " model card is not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            return Json.readCard(text);
+        } catch (IllegalArgumentException e) {
+            throw Cards.bad(file, "its " + ModelCard.FILE_NAME + " is not a PoreScope model card ("
+                    + e.getMessage().lines().findFirst().orElse("") + "); export the model again", e);
         }
-        if (card == null || !ModelCard.FORMAT.equals(card.format())) {
-            throw new ModelFileException(file, "not a PoreScope model: card format is '"
-                    + (card == null ? null : card.format()) + "', expected '" + ModelCard.FORMAT + "'");
-        }
-        return card;
     }
 
     // ---- bytecode.pkl -----------------------------------------------------------------------
@@ -179,6 +161,6 @@ public record PtlFile(Path file, ModelCard card, long bytecodeVersion, boolean h
                 default: break;
             }
         }
-        throw new ModelFileException(file, "bytecode.pkl does not start with a bytecode version; not a lite-interpreter file");
+        throw Cards.bad(file, "bytecode.pkl does not start with a bytecode version; not a lite-interpreter file");
     }
 }

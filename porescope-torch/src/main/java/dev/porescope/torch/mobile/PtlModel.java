@@ -4,10 +4,15 @@ import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.torch.nativ.Torch;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.JitModule;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -46,15 +51,17 @@ public final class PtlModel implements SegmentationModel {
     public static PtlModel open(Path path) {
         PtlFile info = PtlFile.inspect(path);
         if (!info.hasTorchScript()) {
-            throw new ModelFileException(path, "this .ptl holds only lite bytecode (no code/ and data.pkl),"
+            throw Cards.bad(path, "this .ptl holds only lite bytecode (no code/ and data.pkl),"
                     + " which the JVM cannot run: export it again with 'porescope export --format ptl'");
         }
+        Torch.init();
         JitModule module;
         try {
             module = torch.load(path.toString());
             module.eval();
         } catch (RuntimeException e) {
-            throw new ModelFileException(path, "libtorch could not load it: " + e.getMessage(), e);
+            throw Cards.bad(path, "libtorch could not load it: " + e.getMessage().lines().findFirst().orElse("")
+                    + "; export it again", Torch.error("loading " + path, e));
         }
         PtlModel model = new PtlModel(info, module);
         try {
@@ -62,7 +69,7 @@ public final class PtlModel implements SegmentationModel {
             model.predict(new Plane(side, side));
         } catch (RuntimeException e) {
             model.close();
-            throw new ModelFileException(path, "the network does not match its model card: " + e.getMessage(), e);
+            throw Cards.bad(path, "the network does not match its model card: " + e.getMessage(), e);
         }
         return model;
     }
@@ -80,7 +87,7 @@ public final class PtlModel implements SegmentationModel {
         lock.readLock().lock();
         try {
             if (closed) throw new IllegalStateException(file.file() + ": model is closed");
-            return Tensors.poreProbability(module, tile);
+            return poreProbability(module, tile, spec().classes());
         } finally {
             lock.readLock().unlock();
         }
@@ -99,6 +106,26 @@ public final class PtlModel implements SegmentationModel {
             max = Math.max(max, maxAbsDiff(out.values(), Cards.decode(g.probability())));
         }
         return max;
+    }
+
+    /**
+     * Pore probability of {@code tile} from a PoreScope module whose forward returns class
+     * probabilities [1, classes, H, W]: channel 1.
+     */
+    static Plane poreProbability(JitModule module, Plane tile, int classes) {
+        int w = tile.width();
+        int h = tile.height();
+        return Torch.inference("running the .ptl model", () -> {
+            IValue out = module.forward(new IValueVector(new IValue(Torch.tensor(tile.values(), 1, 1, h, w))));
+            if (!out.isTensor()) throw new IllegalStateException("model output is not a tensor");
+            Tensor y = out.toTensor();
+            long[] shape = Torch.shape(y);
+            if (!Arrays.equals(shape, new long[]{1, classes, h, w})) {
+                throw new IllegalStateException("model output has shape " + Arrays.toString(shape) + ", expected "
+                        + Arrays.toString(new long[]{1, classes, h, w}));
+            }
+            return Torch.plane(y, 0, 1);
+        });
     }
 
     static double maxAbsDiff(float[] a, float[] b) {

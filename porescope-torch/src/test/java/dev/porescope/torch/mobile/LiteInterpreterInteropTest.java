@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
-import org.bytedeco.pytorch.JitModule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +51,7 @@ class LiteInterpreterInteropTest {
         Path outputs = dir.resolve("lite-outputs.json");
         UNetSpec spec = System.getProperty("porescope.interop.spec") != null
                 ? UNetSpec.named(System.getProperty("porescope.interop.spec")) : TinyUNet.SPEC;
-        try (JitModule m = TinyUNet.module(spec, 5)) {
-            TinyUNet.save(m, TinyUNet.card(spec), pt);
-        }
+        TinyUNet.save(spec, 5, pt);
         PtlExporter.Result r = new PtlExporter().export(pt, ptl);
 
         Process p = new ProcessBuilder(PYTHON, SCRIPT.toString(), ptl.toString(), "--server", pt.toString(),

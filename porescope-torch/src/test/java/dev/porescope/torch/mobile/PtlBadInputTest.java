@@ -1,7 +1,8 @@
 package dev.porescope.torch.mobile;
 
 import dev.porescope.core.model.ModelCard;
-import org.bytedeco.pytorch.JitModule;
+import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.torch.ModelFiles.NotAModelException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +36,12 @@ class PtlBadInputTest {
     static void exportOnce() {
         pt = shared.resolve("model.pt");
         ptl = shared.resolve("model.ptl");
-        try (JitModule m = TinyUNet.module(TinyUNet.SPEC, 9)) {
-            TinyUNet.save(m, TinyUNet.card(TinyUNet.SPEC), pt);
-        }
+        TinyUNet.save(TinyUNet.SPEC, 9, pt);
         new PtlExporter().export(pt, ptl);
     }
 
     private static void assertRejected(Path file, String... fragments) {
-        ModelFileException e = assertThrows(ModelFileException.class, () -> PtlModel.open(file));
+        NotAModelException e = assertThrows(NotAModelException.class, () -> PtlModel.open(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' not in: " + e.getMessage());
     }
@@ -79,14 +78,26 @@ class PtlBadInputTest {
     @Test
     void cardForAnotherRuntime() throws IOException {
         Path onnxCard = rewrite("onnx-card.ptl", UnaryOperator.identity(), Map.of("extra/porescope.json",
-                Cards.write(PtlFile.inspect(ptl).card().withRuntime("onnx", "fp32")).getBytes(StandardCharsets.UTF_8)));
+                Cards.asciiJson(PtlFile.inspect(ptl).card().withRuntime("onnx", "fp32")).getBytes(StandardCharsets.UTF_8)));
         assertRejected(onnxCard, "runtime 'onnx'");
         Path notJson = rewrite("bad-json.ptl", UnaryOperator.identity(), Map.of("extra/porescope.json",
                 "{not json".getBytes(StandardCharsets.UTF_8)));
-        assertRejected(notJson, "not valid JSON");
+        assertRejected(notJson, "not a PoreScope model card");
         Path foreign = rewrite("foreign.ptl", UnaryOperator.identity(), Map.of("extra/porescope.json",
                 "{\"format\": \"someone-else/2\"}".getBytes(StandardCharsets.UTF_8)));
         assertRejected(foreign, "not a PoreScope model");
+
+        // a card whose spec is not the network in the file: caught by the output check at open
+        ModelCard card = PtlFile.inspect(ptl).card();
+        UNetSpec s = card.spec();
+        UNetSpec other = new UNetSpec(s.name(), s.inChannels(), 3, s.widths(), s.convsPerLevel(), s.kernel(),
+                s.poolKernel(), s.batchNorm(), s.leakySlope());
+        ModelCard wrong = new ModelCard(card.format(), card.name(), other, card.preprocessing(), card.threshold(),
+                card.minArea(), card.runtime(), card.precision(), card.dataDigest(), card.seed(), card.steps(),
+                card.validation(), card.libraries(), card.golden(), card.extra());
+        Path mismatched = rewrite("mismatch.ptl", UnaryOperator.identity(), Map.of("extra/porescope.json",
+                Cards.asciiJson(wrong).getBytes(StandardCharsets.UTF_8)));
+        assertRejected(mismatched, "does not match its model card");
     }
 
     @Test
@@ -117,13 +128,13 @@ class PtlBadInputTest {
             z.putNextEntry(new ZipEntry("plain/data.pkl"));
             z.write(new byte[]{(byte) 0x80, 2, 'N', '.'});
         }
-        ModelFileException e = assertThrows(ModelFileException.class, () -> exporter.export(plain, out));
+        NotAModelException e = assertThrows(NotAModelException.class, () -> exporter.export(plain, out));
         assertTrue(e.getMessage().contains("not a PoreScope model"), e.getMessage());
-        assertThrows(ModelFileException.class, () -> exporter.export(ptl, out));   // runtime 'ptl', not a server model
+        assertThrows(NotAModelException.class, () -> exporter.export(ptl, out));   // runtime 'ptl', not a server model
         Path cut = dir.resolve("cut.pt");
         byte[] bytes = Files.readAllBytes(pt);
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 3));
-        assertThrows(ModelFileException.class, () -> exporter.export(cut, out));
+        assertThrows(NotAModelException.class, () -> exporter.export(cut, out));
         assertFalse(Files.exists(out));
     }
 

@@ -1,8 +1,7 @@
 package dev.porescope.torch.mobile;
 
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.model.ModelCard;
-import org.bytedeco.pytorch.JitModule;
+import dev.porescope.torch.UNetModule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,13 +21,9 @@ class PtlExporterTest {
     void exportedPtlComputesWhatTheServerModelComputes() throws Exception {
         Path pt = dir.resolve("model.pt");
         Path ptl = dir.resolve("model.ptl");
-        ModelCard card = TinyUNet.card(TinyUNet.SPEC);
-        try (JitModule m = TinyUNet.module(TinyUNet.SPEC, 3)) {
-            TinyUNet.save(m, card, pt);
-        }
+        TinyUNet.save(TinyUNet.SPEC, 3, pt);
         PtlExporter.Result r = new PtlExporter().export(pt, ptl);
-        System.out.println("ptl export: bytecode v" + r.bytecodeVersion() + ", max |ptl - server| " + r.maxAbsDiff()
-                + ", " + r.bytes() + " bytes");
+        System.out.println(r.describe());
 
         PtlFile info = PtlFile.inspect(ptl);
         assertEquals(r.bytecodeVersion(), info.bytecodeVersion());
@@ -40,13 +35,12 @@ class PtlExporterTest {
         }
 
         // Independent check on fresh inputs: the server .pt (BatchNorm not folded) against the .ptl.
-        try (JitModule server = org.bytedeco.pytorch.global.torch.load(pt.toString());
-             PtlModel model = PtlModel.open(ptl)) {
-            server.eval();
+        try (UNetModule server = UNetModule.load(pt); PtlModel model = PtlModel.open(ptl)) {
+            server.train(false);
             Random random = new Random(11);
             Plane in = new Plane(40, 24);
             for (int i = 0; i < in.values().length; i++) in.values()[i] = (float) random.nextGaussian();
-            double diff = PtlModel.maxAbsDiff(Tensors.poreProbability(server, in).values(), model.predict(in).values());
+            double diff = PtlModel.maxAbsDiff(PtlModel.poreProbability(server.jit(), in, 2).values(), model.predict(in).values());
             System.out.println("fresh input: max |ptl - server| " + diff + ", golden " + model.goldenMaxDiff());
             assertTrue(diff <= 1e-4, "diff " + diff);
             assertTrue(model.goldenMaxDiff() <= 1e-4);
