@@ -10,8 +10,9 @@ import java.util.Random;
 /**
  * Holds out part of the labelled data for validation. With enough photos, a seeded random
  * {@code fraction} of the photos (at least one) is held out whole. With too few photos for that
- * (e.g. one big labelled photo), the bottom {@code fraction} of every photo is held out as a band
- * and the top part is trained on, so training and validation pixels never overlap.
+ * (e.g. one big labelled photo), a bottom band of every photo holding {@code fraction} of its ROI
+ * pixels (where labels count) is held out and the top part is trained on, so training and
+ * validation pixels never overlap.
  *
  * @param training   photos (or top parts) to train on
  * @param validation photos (or bottom bands) to validate on; empty when {@code fraction} is 0
@@ -37,7 +38,7 @@ public record DataSplit(List<LabelledImage> training, List<LabelledImage> valida
         for (LabelledImage p : photos) {
             int w = p.luma().width();
             int h = p.luma().height();
-            int band = (int) Math.round(fraction * h);
+            int band = h - bandStart(p, fraction);
             if (band < 1 || band >= h) {
                 throw new IllegalArgumentException(p.name() + ": " + w + "x" + h + " is too small to hold out a band of "
                         + fraction + " of its height for validation; give more photos or a --val-split between "
@@ -47,6 +48,29 @@ public record DataSplit(List<LabelledImage> training, List<LabelledImage> valida
             bottom.add(crop(p, "-bottom", h - band, band));
         }
         return new DataSplit(top, bottom);
+    }
+
+    /** First row of the bottom band that holds {@code fraction} of the photo's ROI pixels. */
+    static int bandStart(LabelledImage p, double fraction) {
+        int w = p.luma().width();
+        int h = p.luma().height();
+        boolean[] roi = p.roi().bits();
+        long[] rowCounts = new long[h];
+        long total = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (roi[y * w + x]) rowCounts[y]++;
+            }
+            total += rowCounts[y];
+        }
+        long below = 0;
+        for (int y = h - 1; y > 0; y--) {
+            below += rowCounts[y];
+            if (below >= fraction * total) {
+                return y;
+            }
+        }
+        return 0;
     }
 
     private static LabelledImage crop(LabelledImage p, String suffix, int y, int height) {

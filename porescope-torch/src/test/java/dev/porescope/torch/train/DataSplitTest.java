@@ -40,6 +40,19 @@ class DataSplitTest {
     }
 
     @Test
+    void theBandHoldsTheFractionOfRoiPixelsNotOfRows() {
+        LabelledImage full = TestImages.discs("face", 40, 100, 20, 1);
+        boolean[] roiBits = new boolean[40 * 100];
+        java.util.Arrays.fill(roiBits, 0, 40 * 50, true);   // labels valid in the top half only
+        LabelledImage photo = new LabelledImage("face", full.luma(), full.label(),
+                new dev.porescope.core.image.Mask(40, 100, roiBits));
+        LabelledImage bottom = DataSplit.of(List.of(photo), 0.25, 1).validation().get(0);
+        // 25 % of 50 ROI rows = 12.5 rows: the band starts 13 rows above the ROI's end (row 50)
+        assertEquals(100 - 37, bottom.luma().height());
+        assertEquals(13 * 40, bottom.roi().count());
+    }
+
+    @Test
     void zeroMeansNoValidation() {
         DataSplit s = DataSplit.of(List.of(TestImages.discs("a", 32, 32, 3, 1)), 0, 1);
         assertTrue(s.validation().isEmpty());
