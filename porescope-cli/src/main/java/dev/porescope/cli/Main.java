@@ -36,7 +36,10 @@ public final class Main implements Callable<Integer> {
         return List.of(
                 dev.porescope.cli.commands.AnalyzeCommand::new,
                 dev.porescope.cli.commands.SynthCommand::new,
-                dev.porescope.cli.commands.EvalCommand::new);
+                dev.porescope.cli.commands.EvalCommand::new,
+                dev.porescope.cli.commands.TrainCommand::new,
+                dev.porescope.cli.commands.SpecCommand::new,
+                dev.porescope.cli.commands.BenchCommand::new);
     }
 
     /** Environment variable that turns on stack traces, like {@code --debug}. */

@@ -29,7 +29,8 @@ public final class ModelLoader {
     static {
         BUILT_IN.put("dog", data -> BuiltInModels.dog());
         BUILT_IN.put("dog-fit", BuiltInModels::dogFit);
-        // issue 3 adds "pt" (TorchModel); issue 4 "ptl", "onnx", "ort"
+        FILE_LOADERS.put("pt", ModelLoader::torchModel);
+        // issue 4 adds "ptl", "onnx", "ort"
     }
 
     /** Fails with a clear message when {@code model} is neither a built-in name nor a usable model file; loads nothing. */
@@ -95,6 +96,17 @@ public final class ModelLoader {
             s.append(")");
         }
         return s.toString();
+    }
+
+    /** A TorchScript {@code .pt}; a file that is not a PoreScope model is refused before libtorch reads it. */
+    private static SegmentationModel torchModel(Path file) {
+        try {
+            return dev.porescope.torch.TorchModel.load(file);
+        } catch (dev.porescope.torch.ModelFiles.NotAModelException e) {
+            throw new UserException(e.getMessage(), e);
+        } catch (dev.porescope.torch.nativ.TorchException e) {
+            throw new UserException("libtorch cannot load " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String extension(Path file) {

@@ -1,0 +1,235 @@
+package dev.porescope.cli.commands;
+
+import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.Progress;
+import dev.porescope.cli.UserException;
+import dev.porescope.cli.io.DataFolder;
+import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.preprocess.Preprocessing;
+import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.torch.ModelFiles;
+import dev.porescope.torch.nativ.TorchException;
+import dev.porescope.torch.train.DataSplit;
+import dev.porescope.torch.train.HeldOutValidator;
+import dev.porescope.torch.train.SyntheticPhotos;
+import dev.porescope.torch.train.TrainConfig;
+import dev.porescope.torch.train.Trainer;
+import dev.porescope.torch.train.TrainingException;
+import dev.porescope.torch.train.Validator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code porescope train}: trains a U-Net from Java and writes it as a TorchScript {@code .pt} with its card. */
+@Command(name = "train", sortOptions = false,
+        description = {"Train a pore U-Net on labelled data folders and/or synthetic photos; write it as a TorchScript"
+                + " .pt (loadable by torch.jit.load) carrying its model card.",
+                "Validation: with --val-data, those folders; otherwise a seeded random --val-split fraction of the photos,"
+                        + " or, when there are too few photos for that (one big photo), the bottom --val-split band of every"
+                        + " photo (training uses the rest). Synthetic-only runs validate on separate synthetic photos.",
+                "Writes MODEL (best on validation), MODEL-without-.pt + .ckpt (checkpoint for --resume), .log.csv,"
+                        + " .log.json and .log.png (curves)."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Labelled data folder (images/, masks/, optional roi/). Repeatable.")
+    List<Path> data = new ArrayList<>();
+
+    @Option(names = "--synthetic", defaultValue = "0", paramLabel = "N", description = "Add N synthetic photos (made in memory, seeded) to the training data (default: ${DEFAULT-VALUE}).")
+    int synthetic;
+
+    @Option(names = "--spec", defaultValue = "paper", paramLabel = "NAME", description = "Network spec: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); see 'porescope spec'.",
+            completionCandidates = SpecNames.class)
+    String specName;
+
+    @Option(names = "--steps", defaultValue = "2000", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL.pt", description = "Model file to write.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run whose checkpoint sits next to --out, exactly where it stopped.")
+    boolean resume;
+
+    @Option(names = "--val-split", defaultValue = "0.2", paramLabel = "F", description = "Fraction held out for validation, 0 = none (default: ${DEFAULT-VALUE}).")
+    double valSplit;
+
+    @Option(names = "--val-data", paramLabel = "DIR", description = "Validate on these data folders instead of a split. Repeatable.")
+    List<Path> valData = new ArrayList<>();
+
+    @Option(names = "--patch", defaultValue = "64", paramLabel = "PX", description = "Patch side (default: ${DEFAULT-VALUE}, the paper's input).")
+    int patch;
+
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Patches per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Peak learning rate of Adam; cosine decay (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--dice-weight", defaultValue = "0.5", paramLabel = "W", description = "Weight of the soft Dice loss, 0 = cross-entropy only (default: ${DEFAULT-VALUE}).")
+    double diceWeight;
+
+    @Option(names = "--pore-weight", defaultValue = "3", paramLabel = "W", description = "Cross-entropy weight of pore pixels (default: ${DEFAULT-VALUE}).")
+    double poreWeight;
+
+    @Option(names = "--no-augment", description = "Turn off flips, rotations and photometric augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--flatten", defaultValue = "0", paramLabel = "SIGMA", description = "Preprocessing: divide by a blur of this sigma to flatten uneven light, 0 = off (default: ${DEFAULT-VALUE}).")
+    double flatten;
+
+    @Option(names = "--blur", defaultValue = "0", paramLabel = "SIGMA", description = "Preprocessing: Gaussian blur sigma, 0 = off (default: ${DEFAULT-VALUE}).")
+    double blur;
+
+    @Option(names = "--sharpen", defaultValue = "0", paramLabel = "AMOUNT", description = "Preprocessing: unsharp-mask amount (sigma 1), 0 = off (default: ${DEFAULT-VALUE}).")
+    double sharpen;
+
+    @Option(names = "--min-area", defaultValue = "4", paramLabel = "PX", description = "Smallest pore kept, in pixels (default: ${DEFAULT-VALUE}).")
+    int minArea;
+
+    @Option(names = "--validate-every", defaultValue = "250", paramLabel = "N", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
+    int validateEvery;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "N", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of weights, patches, augmentation and synthetic photos (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "libtorch threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Model name for the card (default: the spec name).")
+    String name;
+
+    @Mixin
+    ImageOptions images;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Spec names for the help text. */
+    static final class SpecNames extends ArrayList<String> {
+        SpecNames() { super(UNetSpec.names()); }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        UNetSpec unet = spec(specName);
+        if (data.isEmpty() && synthetic == 0) {
+            throw new UserException("no training data: give --data DIR (images/, masks/, optional roi/) and/or --synthetic N");
+        }
+        if (!out.getFileName().toString().endsWith(".pt")) {
+            throw new UserException("--out " + out + " must end in .pt (a TorchScript model file)");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new UserException("folder " + parent + " for --out does not exist; create it first");
+        }
+        Preprocessing preprocessing = new Preprocessing(flatten, blur, 1, sharpen, Preprocessing.STANDARDIZE);
+        TrainConfig config;
+        try {
+            config = TrainConfig.defaults(unet, steps, out)
+                    .withBatch(batch, patch)
+                    .withLearningRate(lr, Math.min(50, steps / 10))
+                    .withLoss(poreWeight, diceWeight)
+                    .withData(synthetic, !noAugment, preprocessing)
+                    .withSchedule(validateEvery, checkpointEvery)
+                    .withSeed(seed)
+                    .withName(name == null ? unet.name() : name, threads, out);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        if (resume && !Files.exists(config.checkpoint())) {
+            throw new UserException("--resume: no checkpoint at " + config.checkpoint() + "; run without --resume to start");
+        }
+        List<LabelledImage> photos = new ArrayList<>();
+        for (Path dir : data) {
+            photos.addAll(DataFolder.load(dir, images.files()));
+        }
+        List<LabelledImage> training;
+        List<LabelledImage> validation = new ArrayList<>();
+        if (!valData.isEmpty()) {
+            training = photos;
+            for (Path dir : valData) validation.addAll(DataFolder.load(dir, images.files()));
+        } else {
+            DataSplit split;
+            try {
+                split = DataSplit.of(photos, valSplit, seed);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            training = split.training();
+            validation.addAll(split.validation());
+            if (photos.isEmpty() && valSplit > 0) {
+                validation.addAll(SyntheticPhotos.generate(Math.max(2, (int) Math.round(synthetic * valSplit)), seed, 1));
+            }
+        }
+        Validator validator = validation.isEmpty() ? null : new HeldOutValidator(validation, preprocessing, minArea);
+        err.printf(Locale.ROOT, "porescope: training %s (%,d parameters) on %d photo(s)%s, validating on %d, %d steps of %d x %dx%d%n",
+                unet.name(), unet.parameterCount(), training.size(), synthetic > 0 ? " + " + synthetic + " synthetic" : "",
+                validation.size(), steps, batch, patch, patch);
+        if (!resume && Files.exists(config.checkpoint())) {
+            err.println("porescope: starting over; the checkpoint " + config.checkpoint() + " will be replaced (use --resume to continue it)");
+        }
+        Trainer.Result result;
+        try (Progress bar = Progress.start("train " + unet.name(), steps, System.err)) {
+            double[] lastDice = {Double.NaN};
+            result = new Trainer(config, training, validator).run(resume, new Trainer.Listener() {
+                @Override
+                public void started(int fromStep, int total) {
+                    if (fromStep > 0) {
+                        err.println("porescope: resuming at step " + fromStep + " of " + total);
+                        bar.stepTo(fromStep);
+                    }
+                }
+
+                @Override
+                public void step(Trainer.StepInfo info) {
+                    bar.stepTo(info.step());
+                    bar.message(String.format(Locale.ROOT, "loss %.4f%s", info.loss(),
+                            Double.isNaN(lastDice[0]) ? "" : String.format(Locale.ROOT, " val Dice %.3f", lastDice[0])));
+                }
+
+                @Override
+                public void validated(int step, Validator.Result v, boolean best) {
+                    lastDice[0] = v.dice();
+                }
+            });
+        } catch (TrainingException | ModelFiles.NotAModelException e) {
+            throw new UserException(e.getMessage(), e);
+        } catch (TorchException e) {
+            throw new UserException("libtorch failed: " + e.getMessage() + " (rerun with --debug for libtorch's whole message)", e);
+        }
+        Path png = config.sibling(".log.png");
+        TrainingCurves.write(result.log(), "porescope train " + unet.name(), png);
+        stdout.printf(Locale.ROOT, "model: %s (step %d of %d, threshold %.2f)%n", result.model(), result.bestStep(),
+                result.steps(), result.threshold());
+        for (Map.Entry<String, Double> e : result.validation().entrySet()) {
+            stdout.printf(Locale.ROOT, "validation %s: %.4f%n", e.getKey(), e.getValue());
+        }
+        stdout.println("checkpoint: " + config.checkpoint());
+        stdout.println("log: " + config.logCsv() + ", " + config.logJson() + ", " + png);
+        return 0;
+    }
+
+    static UNetSpec spec(String name) {
+        try {
+            return UNetSpec.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.porescope.torch;
+
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.torch.nativ.Torch;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.BoolType;
+import org.bytedeco.pytorch.ExtraFilesMap;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.JitModule;
+import org.bytedeco.pytorch.NamedTensor;
+import org.bytedeco.pytorch.QualifiedName;
+import org.bytedeco.pytorch.SingletonTypePtr;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Type;
+import org.bytedeco.pytorch.named_buffer_iterator;
+import org.bytedeco.pytorch.named_buffer_list;
+import org.bytedeco.pytorch.named_parameter_iterator;
+import org.bytedeco.pytorch.named_parameter_list;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The U-Net of a {@link UNetSpec} as a TorchScript module: source from
+ * {@link TorchScriptGenerator}, parameters and BatchNorm buffers named as in
+ * {@link UNetSpec#parameters()}. The module trained is the {@code .pt} saved: stock PyTorch
+ * loads it with {@code torch.jit.load}, and it carries its model card as the extra file
+ * {@code porescope.json}.
+ */
+public final class UNetModule implements AutoCloseable {
+    private final UNetSpec spec;
+    private final JitModule module;
+    private final ModelCard card;
+
+    private UNetModule(UNetSpec spec, JitModule module, ModelCard card) {
+        this.spec = spec;
+        this.module = module;
+        this.card = card;
+    }
+
+    /** A freshly initialised network (He-normal weights from {@code seed}, BatchNorm at identity), in training mode. */
+    public static UNetModule create(UNetSpec spec, long seed) {
+        Torch.init();
+        JitModule m = new JitModule(new QualifiedName("PoreScopeUNet"));
+        SplittableRandom random = new SplittableRandom(seed);
+        Torch.run("building the " + spec.name() + " network", () -> {
+            // a bare JitModule lacks 'training': without it self.training does not compile and eval() does nothing
+            m.register_attribute("training", new Type.TypePtr(new SingletonTypePtr(BoolType.get().get())),
+                    new IValue(true), false, false);
+            for (UNetSpec.Param p : spec.parameters()) {
+                Tensor t = Torch.tensor(initialValues(p, random), p.shape());
+                if (p.isBuffer()) {
+                    m.register_buffer(p.name(), t);
+                } else {
+                    t.set_requires_grad(true);
+                    m.register_parameter(p.name(), t, false); // the third argument means "is buffer"
+                }
+            }
+            m.define(TorchScriptGenerator.source(spec));
+            m.train(true);
+        });
+        return new UNetModule(spec, m, null);
+    }
+
+    private static float[] initialValues(UNetSpec.Param p, SplittableRandom random) {
+        float[] v = new float[Math.toIntExact(p.numel())];
+        switch (p.role()) {
+            case CONV_WEIGHT, UP_WEIGHT -> {
+                double std = Math.sqrt(2.0 / p.fanIn());
+                for (int i = 0; i < v.length; i++) v[i] = (float) (gaussian(random) * std);
+            }
+            case BN_WEIGHT, BN_VAR -> java.util.Arrays.fill(v, 1f);
+            default -> { } // biases, BN shift and running mean start at zero
+        }
+        return v;
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        // Box-Muller, so that initial weights are the same on every JVM
+        double u1 = 1.0 - r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /**
+     * Loads a PoreScope {@code .pt}: the card is read and checked in pure Java first, then
+     * libtorch loads the module, then its tensors are checked against the card's spec.
+     */
+    public static UNetModule load(Path file) {
+        ModelCard card = ModelFiles.readCard(file);
+        Torch.init();
+        JitModule m;
+        try {
+            m = torch.load(file.toString());
+        } catch (RuntimeException e) {
+            throw Torch.error("loading " + file, e);
+        }
+        UNetModule loaded = new UNetModule(card.spec(), m, card);
+        try {
+            if (!m.hasattr("training")) {
+                throw new ModelFiles.NotAModelException(file + ": module has no 'training' attribute; not made by PoreScope");
+            }
+            ModelFiles.checkTensors(file, card.spec(), loaded.shapes());
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        return loaded;
+    }
+
+    public UNetSpec spec() { return spec; }
+
+    /** The card the module was loaded with; null for a module made by {@link #create}. */
+    public ModelCard card() { return card; }
+
+    /** The TorchScript module (for the trainer, the runtimes and exporters in this module). */
+    public JitModule jit() { return module; }
+
+    public void train(boolean on) {
+        module.train(on);
+    }
+
+    public boolean isTraining() { return module.is_training(); }
+
+    /** Raw class scores [N, classes, H, W]; call inside a {@link Torch} scope. */
+    public Tensor logits(Tensor x) {
+        return module.get_method("logits").apply(new IValueVector(new IValue(x))).toTensor();
+    }
+
+    /** Class probabilities [N, classes, H, W]; call inside a {@link Torch} scope. */
+    public Tensor forward(Tensor x) {
+        return module.forward(new IValueVector(new IValue(x))).toTensor();
+    }
+
+    /**
+     * The trainable parameters in spec order (the order optimizer state is saved in). Long-lived:
+     * call outside any scope and keep the vector as long as the optimizer.
+     */
+    public TensorVector trainableParameters() {
+        TensorVector v = new TensorVector();
+        for (UNetSpec.Param p : spec.parameters()) {
+            if (!p.isBuffer()) {
+                v.push_back(module.attr(p.name()).toTensor());
+            }
+        }
+        return v;
+    }
+
+    /** Every parameter and buffer as floats, by {@link UNetSpec#parameters()} name, in spec order. */
+    public Map<String, float[]> weights() {
+        return Torch.inference("reading weights", () -> {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (UNetSpec.Param p : spec.parameters()) {
+                out.put(p.name(), Torch.floats(module.attr(p.name()).toTensor().detach()));
+            }
+            return out;
+        });
+    }
+
+    /** Overwrites parameters and buffers with {@code weights} (names as in {@link #weights()}). */
+    public void setWeights(Map<String, float[]> weights) {
+        Torch.inference("setting weights", () -> {
+            for (UNetSpec.Param p : spec.parameters()) {
+                float[] v = weights.get(p.name());
+                if (v == null) throw new IllegalArgumentException("no weights for " + p.name());
+                module.attr(p.name()).toTensor().copy_(Torch.tensor(v, p.shape()));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * This module as a {@link SegmentationModel} (pore probability of each pixel), for validation
+     * during training; the module must be in eval mode while it is used. Not a copy: it sees
+     * the weights as they are trained.
+     */
+    public SegmentationModel asSegmentationModel(ModelCard card) {
+        return new SegmentationModel() {
+            @Override
+            public Plane predict(Plane tile) {
+                return Torch.inference("predicting a " + tile.width() + "x" + tile.height() + " tile", () ->
+                        Torch.plane(forward(Torch.tensor(tile.values(), 1, 1, tile.height(), tile.width())), 0, 1));
+            }
+
+            @Override
+            public int margin() { return spec.margin(); }
+
+            @Override
+            public int sizeMultiple() { return spec.sizeMultiple(); }
+
+            @Override
+            public ModelCard card() { return card; }
+        };
+    }
+
+    /** Names and shapes of the module's parameters and buffers. */
+    Map<String, long[]> shapes() {
+        return Torch.step("listing tensors", () -> {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            named_parameter_list params = module.named_parameters(true);
+            for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it = it.increment()) {
+                NamedTensor nt = it.access();
+                out.put(nt.name().getString(), Torch.shape(nt.value()));
+            }
+            named_buffer_list buffers = module.named_buffers(true);
+            for (named_buffer_iterator it = buffers.begin(); it.notEquals(buffers.end()); it = it.increment()) {
+                NamedTensor nt = it.access();
+                out.put(nt.name().getString(), Torch.shape(nt.value()));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Saves the module in eval mode with {@code card} inside, atomically (temporary name, then
+     * rename). The module's training mode is restored afterwards.
+     */
+    public void save(Path file, ModelCard card) {
+        String json = asciiJson(Cards.write(card));
+        Path tmp = temporarySibling(file);
+        boolean wasTraining = module.is_training();
+        try {
+            module.eval();
+            Torch.run("saving " + file, () -> {
+                ExtraFilesMap extra = new ExtraFilesMap();
+                extra.put(new BytePointer(ModelCard.FILE_NAME), json);
+                module.save(tmp.toString(), extra);
+            });
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            module.train(wasTraining);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: a stale temporary file is harmless
+            }
+        }
+    }
+
+    /** A temporary file next to {@code file}, so that the final rename stays on one file system. */
+    static Path temporarySibling(Path file) {
+        Path abs = file.toAbsolutePath();
+        return abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    }
+
+    /** JSON with every non-ASCII character escaped (only strings can hold them), safe to pass as a C string. */
+    static String asciiJson(String json) {
+        StringBuilder s = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 128) s.append(c);
+            else s.append(String.format("\\u%04x", (int) c));
+        }
+        return s.toString();
+    }
+
+    /** Parameter names of the spec in the order the optimizer sees them. */
+    public List<String> trainableNames() {
+        return spec.parameters().stream().filter(p -> !p.isBuffer()).map(UNetSpec.Param::name).toList();
+    }
+
+    @Override
+    public void close() {
+        module.close();
+    }
+}

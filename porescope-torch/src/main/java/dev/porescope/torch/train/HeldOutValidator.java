@@ -1,0 +1,77 @@
+package dev.porescope.torch.train;
+
+import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.image.Mask;
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.metrics.PixelMetrics;
+import dev.porescope.core.metrics.PoreMetrics;
+import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.pores.PoreExtractor;
+import dev.porescope.core.preprocess.Preprocessing;
+import dev.porescope.core.tile.Tiler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validation on whole held-out photos, the way a model is used: the card's preprocessing over the
+ * whole photo, exact tiling, pore extraction inside the ROI; pooled pixel Dice and pore F1. The
+ * decision threshold is chosen here, on these photos, as the one with the best mean of the two.
+ */
+public final class HeldOutValidator implements Validator {
+    /** Thresholds tried. */
+    static final double[] THRESHOLDS = {0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75,
+        0.8, 0.85, 0.9, 0.95};
+
+    private final List<LabelledImage> photos;
+    private final List<Plane> inputs = new ArrayList<>();
+    private final int minArea;
+    private final Tiler tiler;
+
+    public HeldOutValidator(List<LabelledImage> photos, Preprocessing preprocessing, int minArea) {
+        if (photos.isEmpty()) throw new IllegalArgumentException("no validation photos");
+        this.photos = List.copyOf(photos);
+        this.minArea = minArea;
+        this.tiler = new Tiler(256);
+        for (LabelledImage p : photos) {
+            inputs.add(preprocessing.apply(p.luma())); // the model changes, its input does not
+        }
+    }
+
+    public List<LabelledImage> photos() { return photos; }
+
+    @Override
+    public Result validate(SegmentationModel model) {
+        List<Plane> probabilities = new ArrayList<>();
+        // what PoreAnalyzer.probability does (preprocess, then tile), with the preprocessing done once
+        for (Plane input : inputs) {
+            probabilities.add(tiler.predict(model, input));
+        }
+        Result best = null;
+        for (double t : THRESHOLDS) {
+            PixelMetrics pixels = new PixelMetrics();
+            PoreMetrics pores = new PoreMetrics();
+            PoreExtractor extractor = new PoreExtractor(t, Math.max(1, minArea));
+            for (int i = 0; i < photos.size(); i++) {
+                LabelledImage photo = photos.get(i);
+                Mask poreMask = extractor.extract(probabilities.get(i), photo.luma(), photo.roi()).poreMask();
+                pixels.add(poreMask, photo.label(), photo.roi());
+                pores.add(poreMask, photo.label(), photo.roi());
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("dice", pixels.dice());
+            m.put("iou", pixels.iou());
+            m.put("pixel_precision", pixels.precision());
+            m.put("pixel_recall", pixels.recall());
+            m.put("pore_f1", pores.f1());
+            m.put("pore_precision", pores.precision());
+            m.put("pore_recall", pores.recall());
+            m.put("threshold", t);
+            Result r = new Result(pixels.dice(), pores.f1(), t, m);
+            if (best == null || r.score() > best.score()) best = r;
+        }
+        return best;
+    }
+}
