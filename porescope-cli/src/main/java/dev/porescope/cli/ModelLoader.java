@@ -108,6 +108,8 @@ public final class ModelLoader {
             throw new UserException(e.getMessage(), e);
         } catch (dev.porescope.torch.nativ.TorchException e) {
             throw new UserException("libtorch cannot load " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(withWhatToDo(e.getMessage(), "train or export it again"), e);
         }
     }
 

@@ -70,6 +70,9 @@ class ExportCompareBenchTest {
             Run eval = porescope("eval", "--model", out.toString(), "--data", data.toString());
             assertEquals(0, eval.code(), eval.err());
             assertTrue(eval.out().contains("runtime " + c[0]), eval.out());
+            Run analyze = porescope("analyze", data.resolve("images/synth-0001.png").toString(), "--model", out.toString(),
+                    "--json", dir.resolve("rt-" + c[1] + "-" + c[0] + ".json").toString());
+            assertEquals(0, analyze.code(), analyze.err());
         }
     }
 
