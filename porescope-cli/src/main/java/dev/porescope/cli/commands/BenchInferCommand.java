@@ -2,6 +2,7 @@ package dev.porescope.cli.commands;
 
 import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.UserException;
+import dev.porescope.cli.bench.MemoryProbe;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
 import dev.porescope.core.image.Plane;
@@ -43,8 +44,8 @@ import java.util.stream.Stream;
         description = {"Inference benchmark: median latency of one SIZExSIZE inference (after a warm-up, repeats"
                 + " interleaved across the models), megapixels/s, multiply-adds/s, file size and peak memory per model,"
                 + " with ratios to the server .pt model of the same spec.",
-                "Peak memory: the process's peak resident set (VmHWM, reset through /proc/self/clear_refs) while loading the"
-                        + " model and running one inference, minus the resident set before; one model at a time, in this process."})
+                "Peak memory: a fresh JVM per model loads it and runs one inference; the table gives its peak resident set"
+                        + " (VmHWM) minus its resident set before loading (libraries, runtime arenas, weights, activations)."})
 public final class BenchInferCommand implements Callable<Integer> {
 
     @Option(names = "--model", arity = "1..*", paramLabel = "FILE", description = "Model files (.pt, .ptl, .onnx, .ort).")
@@ -143,24 +144,25 @@ public final class BenchInferCommand implements Callable<Integer> {
     }
 
     private List<Row> measure(List<Candidate> candidates, PrintWriter err) {
-        // memory: one model at a time, before the others are loaded
+        // memory: a fresh JVM per model, so that pages kept from an earlier model cannot hide a later one's
         long[] peak = new long[candidates.size()];
         ModelCard[] cards = new ModelCard[candidates.size()];
         Map<Integer, Plane> inputs = new LinkedHashMap<>();
+        err.printf(Locale.ROOT, "porescope: measuring peak memory, one child JVM per model%n");
+        err.flush();
         for (int i = 0; i < candidates.size(); i++) {
-            long before = Memory.resetPeak();
-            try (SegmentationModel model = load(candidates.get(i).file())) {
-                cards[i] = model.card();
-                model.predict(input(inputs, model));
-                peak[i] = Memory.peakSince(before);
-            }
+            MemoryProbe.Result r = MemoryProbe.measure(candidates.get(i).file(), size, threads);
+            peak[i] = r == null ? -1 : r.deltaBytes();
         }
         // latency: all loaded, warm-up, then interleaved rounds (rotated order) so that drift hits all alike
         List<SegmentationModel> loaded = new ArrayList<>();
         double[][] seconds = new double[candidates.size()][repeats];
         try {
             for (Candidate c : candidates) loaded.add(load(c.file()));
-            for (SegmentationModel m : loaded) m.predict(input(inputs, m));
+            for (int i = 0; i < loaded.size(); i++) {
+                cards[i] = loaded.get(i).card();
+                loaded.get(i).predict(input(inputs, loaded.get(i)));
+            }
             err.printf(Locale.ROOT, "porescope: timing %d models x %d repeats of a %dx%d inference on %d threads%n",
                     loaded.size(), repeats, size, size, threads);
             err.flush();
@@ -210,7 +212,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     private void printTable(PrintWriter out, List<Row> rows) {
         out.printf(Locale.ROOT, "%s%n", machine());
         out.printf(Locale.ROOT, "%dx%d input; ONNX Runtime %d intra-op thread%s, libtorch %d; median of %d (after a warm-up);"
-                        + " peak memory = peak RSS while loading + one inference, minus RSS before (VmHWM reset via /proc/self/clear_refs)%n%n",
+                        + " peak memory = peak RSS of a fresh JVM that loads the model and runs one inference, minus its RSS before loading%n%n",
                 size, size, threads, threads == 1 ? "" : "s", Torch.threads(), repeats);
         out.println("| model | spec | runtime | precision | size | median latency | MP/s | GMAC/s | peak memory | speed vs .pt | size vs .pt |");
         out.println("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -279,41 +281,6 @@ public final class BenchInferCommand implements Callable<Integer> {
             });
         } catch (IOException ignored) {
             // as above
-        }
-    }
-
-    /** Peak resident memory of this process from /proc/self (Linux); -1 where unavailable. */
-    static final class Memory {
-        private Memory() { }
-
-        /** Resets the peak (VmHWM) and returns the resident set now, in bytes; -1 when not possible. */
-        static long resetPeak() {
-            try {
-                Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-                return status("VmRSS:");
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-        }
-
-        /** Peak resident set since the reset minus {@code before}; -1 when unknown. */
-        static long peakSince(long before) {
-            if (before < 0) return -1;
-            try {
-                return Math.max(0, status("VmHWM:") - before);
-            } catch (RuntimeException e) {
-                return -1;
-            }
-        }
-
-        private static long status(String key) {
-            try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-                String line = lines.filter(l -> l.startsWith(key)).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("no " + key));
-                return Long.parseLong(line.substring(key.length()).replace("kB", "").strip()) * 1024;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

@@ -43,7 +43,11 @@ class ExportCompareBenchTest {
 
     /** A server .pt with random weights of {@code weights} and a card that says {@code cardSpec}. */
     static void save(UNetSpec cardSpec, UNetSpec weights, Path file) {
-        ModelCard card = new ModelCard(ModelCard.FORMAT, cardSpec.name(), cardSpec, Preprocessing.standard(), 0.5, 2,
+        save(cardSpec, weights, 0.5, file);
+    }
+
+    static void save(UNetSpec cardSpec, UNetSpec weights, double threshold, Path file) {
+        ModelCard card = new ModelCard(ModelCard.FORMAT, cardSpec.name(), cardSpec, Preprocessing.standard(), threshold, 2,
                 "torchscript", "fp32", null, 3, 0, Map.of(), Map.of(), List.of(), Map.of());
         try (UNetModule module = UNetModule.create(weights, 3)) {
             module.save(file, card);
@@ -112,6 +116,16 @@ class ExportCompareBenchTest {
         assertEquals(1, report.get("per_image").size());
         assertEquals(1.0, report.get("mean").asDouble());
         assertTrue(report.get("per_image").get(0).get("server_dice").isNull());
+    }
+
+    @Test
+    void compareWarnsWhenTheCardsDisagreeOnTheThreshold() {
+        Path other = dir.resolve("other-threshold.pt");
+        save(UNetSpec.named("tiny"), UNetSpec.named("tiny"), 0.7, other);
+        Run run = porescope("compare", "--server", server.toString(), "--device", other.toString(), "--data", data.toString(),
+                "--count", "1");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("warning") && run.err().contains("threshold 0.5000 vs 0.7000"), run.err());
     }
 
     @Test
