@@ -39,6 +39,8 @@ public final class Main implements Callable<Integer> {
                 dev.porescope.cli.commands.EvalCommand::new,
                 dev.porescope.cli.commands.TrainCommand::new,
                 dev.porescope.cli.commands.SpecCommand::new,
+                dev.porescope.cli.commands.ExportCommand::new,
+                dev.porescope.cli.commands.CompareCommand::new,
                 dev.porescope.cli.commands.BenchCommand::new);
     }
 

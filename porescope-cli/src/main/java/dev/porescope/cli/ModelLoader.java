@@ -30,7 +30,9 @@ public final class ModelLoader {
         BUILT_IN.put("dog", data -> BuiltInModels.dog());
         BUILT_IN.put("dog-fit", BuiltInModels::dogFit);
         FILE_LOADERS.put("pt", ModelLoader::torchModel);
-        // issue 4 adds "ptl", "onnx", "ort"
+        FILE_LOADERS.put("ptl", ModelLoader::ptlModel);
+        FILE_LOADERS.put("onnx", ModelLoader::onnxModel);
+        FILE_LOADERS.put("ort", ModelLoader::onnxModel);
     }
 
     /** Fails with a clear message when {@code model} is neither a built-in name nor a usable model file; loads nothing. */
@@ -106,10 +108,45 @@ public final class ModelLoader {
             throw new UserException(e.getMessage(), e);
         } catch (dev.porescope.torch.nativ.TorchException e) {
             throw new UserException("libtorch cannot load " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(withWhatToDo(e.getMessage(), "train or export it again"), e);
         }
     }
 
-    private static String extension(Path file) {
+    /**
+     * A PyTorch Mobile lite {@code .ptl}: zip, checksums, bytecode version and card are checked in
+     * pure Java ({@code PtlFile.inspect}) before libtorch opens it.
+     */
+    private static SegmentationModel ptlModel(Path file) {
+        try {
+            return dev.porescope.torch.mobile.PtlModel.open(file);
+        } catch (dev.porescope.torch.nativ.TorchException e) {
+            throw new UserException("libtorch cannot load " + file + ": " + e.getMessage() + "; export it again", e);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(withWhatToDo(e.getMessage(), "export it again with 'porescope export --format ptl'"), e);
+        }
+    }
+
+    /**
+     * An ONNX {@code .onnx} or ONNX Runtime {@code .ort}: the protobuf or flatbuffer and its card are
+     * walked in pure Java ({@code ModelFile.read}) before ONNX Runtime sees the bytes.
+     */
+    private static SegmentationModel onnxModel(Path file) {
+        try {
+            return dev.porescope.onnx.OnnxModel.load(file);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(withWhatToDo(e.getMessage(), "export it again with 'porescope export --format "
+                    + extension(file) + "'"), e);
+        }
+    }
+
+    /** {@code message}, with {@code advice} appended when it does not already say what to do. */
+    static String withWhatToDo(String message, String advice) {
+        String m = Main.oneLine(message);
+        return m.contains(";") ? m : m + "; " + advice;
+    }
+
+    static String extension(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);

@@ -96,6 +96,55 @@ public final class DataFolder {
         }
     }
 
+    /**
+     * One photo of a data folder and its optional files, nothing decoded.
+     *
+     * @param mask its label, or null when the folder has none for it
+     * @param roi  its region of interest, or null
+     */
+    public record Entry(String name, Path photo, Path mask, Path roi) {
+        public boolean labelled() { return mask != null; }
+    }
+
+    /**
+     * The photos of a data folder, sorted by name, with their masks and ROIs where present. With
+     * {@code requireLabels} a photo without a mask is an error (as in {@link #load}); without it,
+     * unlabelled photos are allowed (for comparing two models, which needs no labels).
+     */
+    public static List<Entry> entries(Path dir, boolean requireLabels) {
+        Map<String, Path> photos = photos(dir);
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Path> e : photos.entrySet()) {
+            Path mask = dir.resolve("masks").resolve(e.getKey() + ".png");
+            Path roi = dir.resolve("roi").resolve(e.getKey() + ".png");
+            boolean hasMask = Files.isRegularFile(mask);
+            if (requireLabels && !hasMask) {
+                throw new UserException(e.getValue() + " has no mask " + mask
+                        + "; add its label (255 = pore) or move the photo out of the folder");
+            }
+            entries.add(new Entry(e.getKey(), e.getValue(), hasMask ? mask : null, Files.isRegularFile(roi) ? roi : null));
+        }
+        return entries;
+    }
+
+    /**
+     * Photo files of a folder of photos, or of a data folder's {@code images/}, sorted by name (for
+     * int8 calibration); {@code what} names the folder's role in the error messages.
+     */
+    public static List<Path> photoFiles(Path dir, String what) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserException(what + " " + dir + (Files.exists(dir) ? " is a file, not a folder" : " does not exist")
+                    + "; give a folder of photos (.png, .jpg) or a data folder with images/");
+        }
+        Path images = Files.isDirectory(dir.resolve("images")) ? dir.resolve("images") : dir;
+        Map<String, Path> photos = listPhotos(images);
+        if (photos.isEmpty()) {
+            throw new UserException(what + " " + dir + " has no photos (.png, .jpg, .jpeg)"
+                    + (images == dir ? "" : " in images/") + "; give a folder of photos like the ones the model will see");
+        }
+        return List.copyOf(photos.values());
+    }
+
     /** Photo files by name (file name without extension), sorted. */
     private static Map<String, Path> photos(Path dir) {
         if (!Files.exists(dir)) {
@@ -108,6 +157,14 @@ public final class DataFolder {
         if (!Files.isDirectory(images)) {
             throw new UserException("data folder " + dir + " has no images/ folder; " + LAYOUT);
         }
+        Map<String, Path> photos = listPhotos(images);
+        if (photos.isEmpty()) {
+            throw new UserException("data folder " + dir + " has no photos in images/ (.png, .jpg, .jpeg); " + LAYOUT);
+        }
+        return photos;
+    }
+
+    private static Map<String, Path> listPhotos(Path images) {
         Map<String, Path> photos = new TreeMap<>();
         try (Stream<Path> entries = Files.list(images)) {
             for (Path file : (Iterable<Path>) entries.sorted()::iterator) {
@@ -125,9 +182,6 @@ public final class DataFolder {
             }
         } catch (IOException e) {
             throw new UserException("cannot list " + images + " (" + e.getMessage() + "); check its permissions", e);
-        }
-        if (photos.isEmpty()) {
-            throw new UserException("data folder " + dir + " has no photos in images/ (.png, .jpg, .jpeg); " + LAYOUT);
         }
         return photos;
     }

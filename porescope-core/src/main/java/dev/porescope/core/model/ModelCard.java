@@ -1,5 +1,7 @@
 package dev.porescope.core.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
 
@@ -27,10 +29,18 @@ import java.util.Map;
  * @param golden        golden input/output pairs to check a runtime against the server
  * @param extra         anything else (DoG parameters, export details)
  */
-public record ModelCard(String format, String name, UNetSpec spec, Preprocessing preprocessing,
-                        double threshold, int minArea, String runtime, String precision,
-                        String dataDigest, long seed, long steps, Map<String, Double> validation,
-                        Map<String, String> libraries, List<GoldenPair> golden, Map<String, String> extra) {
+public record ModelCard(@JsonProperty("format") String format, @JsonProperty("name") String name,
+                        @JsonProperty("spec") UNetSpec spec, @JsonProperty("preprocessing") Preprocessing preprocessing,
+                        @JsonProperty("threshold") double threshold, @JsonProperty("minArea") int minArea,
+                        @JsonProperty("runtime") String runtime, @JsonProperty("precision") String precision,
+                        @JsonProperty("dataDigest") String dataDigest, @JsonProperty("seed") long seed,
+                        @JsonProperty("steps") long steps, @JsonProperty("validation") Map<String, Double> validation,
+                        @JsonProperty("libraries") Map<String, String> libraries,
+                        @JsonProperty("golden") List<GoldenPair> golden, @JsonProperty("extra") Map<String, String> extra) {
+
+    /** Explicit creator and names: Android's D8 turns records into plain classes, which Jackson cannot read as records. */
+    @JsonCreator
+    public ModelCard { }
 
     public static final String FORMAT = "porescope-model/1";
     /** Name of the card inside model files (TorchScript extra file, ONNX metadata key). */
@@ -45,7 +55,11 @@ public record ModelCard(String format, String name, UNetSpec spec, Preprocessing
      * @param input       preprocessed input, base64 of little-endian float32, row-major
      * @param probability server pore probability, same encoding
      */
-    public record GoldenPair(int width, int height, String input, String probability) { }
+    public record GoldenPair(@JsonProperty("width") int width, @JsonProperty("height") int height,
+                             @JsonProperty("input") String input, @JsonProperty("probability") String probability) {
+        @JsonCreator
+        public GoldenPair { }
+    }
 
     public ModelCard withRuntime(String newRuntime, String newPrecision) {
         return new ModelCard(format, name, spec, preprocessing, threshold, minArea, newRuntime, newPrecision,

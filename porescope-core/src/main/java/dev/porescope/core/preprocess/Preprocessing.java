@@ -1,5 +1,7 @@
 package dev.porescope.core.preprocess;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.porescope.core.image.Plane;
 
 /**
@@ -15,12 +17,17 @@ import dev.porescope.core.image.Plane;
  * @param normalize     per-image normalisation: {@code "standardize"} (zero mean, unit standard
  *                      deviation over the whole image) or {@code "none"}
  */
-public record Preprocessing(double flattenSigma, double blurSigma, double sharpenSigma,
-                            double sharpenAmount, String normalize) {
+public record Preprocessing(@JsonProperty("flattenSigma") double flattenSigma,
+                            @JsonProperty("blurSigma") double blurSigma,
+                            @JsonProperty("sharpenSigma") double sharpenSigma,
+                            @JsonProperty("sharpenAmount") double sharpenAmount,
+                            @JsonProperty("normalize") String normalize) {
 
     public static final String STANDARDIZE = "standardize";
     public static final String NONE = "none";
 
+    /** Explicit creator and names so that Jackson reads it on Android too, where records are desugared. */
+    @JsonCreator
     public Preprocessing {
         if (!(flattenSigma >= 0) || !(blurSigma >= 0) || !(sharpenSigma >= 0) || !(sharpenAmount >= 0)) {
             throw new IllegalArgumentException("preprocessing sigmas and sharpen amount must be >= 0, got flatten "

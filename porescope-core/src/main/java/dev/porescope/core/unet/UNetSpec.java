@@ -1,5 +1,7 @@
 package dev.porescope.core.unet;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,9 +22,14 @@ import java.util.Map;
  * @param batchNorm     BatchNorm after each conv (otherwise the conv has a bias)
  * @param leakySlope    negative slope of the LeakyReLU after each 2x2 transposed conv
  */
-public record UNetSpec(String name, int inChannels, int classes, List<Integer> widths, int convsPerLevel,
-                       int kernel, int poolKernel, boolean batchNorm, double leakySlope) {
+public record UNetSpec(@JsonProperty("name") String name, @JsonProperty("inChannels") int inChannels,
+                       @JsonProperty("classes") int classes, @JsonProperty("widths") List<Integer> widths,
+                       @JsonProperty("convsPerLevel") int convsPerLevel, @JsonProperty("kernel") int kernel,
+                       @JsonProperty("poolKernel") int poolKernel, @JsonProperty("batchNorm") boolean batchNorm,
+                       @JsonProperty("leakySlope") double leakySlope) {
 
+    /** Explicit creator and names so that Jackson reads it on Android too, where records are desugared. */
+    @JsonCreator
     public UNetSpec {
         widths = List.copyOf(widths);
         if (widths.isEmpty() || widths.stream().anyMatch(w -> w <= 0)) {

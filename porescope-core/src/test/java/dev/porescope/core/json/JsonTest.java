@@ -32,6 +32,28 @@ class JsonTest {
     }
 
     @Test
+    void cardFieldNamesAreTheRecordComponentNames() throws Exception {
+        // the explicit @JsonProperty names (for Android's desugared records) must keep the card format unchanged
+        var tree = Json.mapper().readTree(Json.writeCard(card()));
+        assertEquals(componentNames(ModelCard.class), fieldNames(tree));
+        assertEquals(componentNames(UNetSpec.class), fieldNames(tree.get("spec")));
+        assertEquals(componentNames(Preprocessing.class), fieldNames(tree.get("preprocessing")));
+        assertEquals(componentNames(ModelCard.GoldenPair.class), fieldNames(tree.get("golden").get(0)));
+    }
+
+    private static java.util.Set<String> componentNames(Class<?> record) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (var c : record.getRecordComponents()) names.add(c.getName());
+        return names;
+    }
+
+    private static java.util.Set<String> fieldNames(com.fasterxml.jackson.databind.JsonNode node) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void unknownPropertiesAreIgnored() {
         String json = Json.write(card()).replaceFirst("\\{", "{\"fromTheFuture\":[1,2],");
         assertEquals(card(), Json.readCard(json));
