@@ -48,6 +48,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--synthetic", defaultValue = "0", paramLabel = "N", description = "Add N synthetic photos (made in memory, seeded) to the training data (default: ${DEFAULT-VALUE}).")
     int synthetic;
 
+    @Option(names = "--synthetic-share", defaultValue = "0.3", paramLabel = "F",
+            description = "Fraction of training patches taken from the synthetic photos when there are real ones too"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double syntheticShare;
+
     @Option(names = "--spec", defaultValue = "paper", paramLabel = "NAME", description = "Network spec: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); see 'porescope spec'.",
             completionCandidates = SpecNames.class)
     String specName;
@@ -145,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .withBatch(batch, patch)
                     .withLearningRate(lr, Math.min(50, steps / 10))
                     .withLoss(poreWeight, diceWeight)
-                    .withData(synthetic, !noAugment, preprocessing)
+                    .withData(synthetic, syntheticShare, !noAugment, preprocessing)
                     .withSchedule(validateEvery, checkpointEvery)
                     .withSeed(seed)
                     .withName(name == null ? unet.name() : name, threads, out);

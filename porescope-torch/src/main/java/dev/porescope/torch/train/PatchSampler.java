@@ -27,28 +27,48 @@ final class PatchSampler {
      * @param sample luma values at random pixels of the whole photo, for whole-photo statistics
      * @param mean   mean luma of the whole photo
      */
-    private record Source(LabelledImage image, int[] pores, int[] distractors, int[] roiPixels, float[] sample, double mean) { }
+    record Source(LabelledImage image, int[] pores, int[] distractors, int[] roiPixels, float[] sample, double mean) { }
 
     private static final int SAMPLE = 4096;
 
-    PatchSampler(List<LabelledImage> images, TrainConfig config) {
+    /**
+     * @param real      labelled photos (bigger photos give more patches, by the square root of their ROI)
+     * @param synthetic synthetic photos; together they give {@code config.syntheticShare()} of the
+     *                  patches when there are real photos too
+     */
+    PatchSampler(List<LabelledImage> real, List<LabelledImage> synthetic, TrainConfig config) {
         this.config = config;
-        if (images.isEmpty()) throw new IllegalArgumentException("no training images");
-        for (LabelledImage img : images) {
-            checkFinite(img);
-            Source s = index(img);
-            if (s.roiPixels.length > 0) sources.add(s);
-        }
+        if (real.isEmpty() && synthetic.isEmpty()) throw new IllegalArgumentException("no training images");
+        List<Source> realSources = index(real);
+        List<Source> syntheticSources = index(synthetic);
+        sources.addAll(realSources);
+        sources.addAll(syntheticSources);
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no training image has a region of interest: every ROI is empty");
         }
+        double syntheticShare = realSources.isEmpty() ? 1 : syntheticSources.isEmpty() ? 0 : config.syntheticShare();
         cumulativeWeight = new double[sources.size()];
         double total = 0;
-        for (int i = 0; i < sources.size(); i++) {
-            // bigger photos give more patches; sqrt so that one huge photo does not drown the rest
-            total += Math.sqrt(sources.get(i).roiPixels.length);
-            cumulativeWeight[i] = total;
+        int i = 0;
+        for (List<Source> group : List.of(realSources, syntheticSources)) {
+            double groupShare = group == syntheticSources ? syntheticShare : 1 - syntheticShare;
+            double groupWeight = group.stream().mapToDouble(s -> Math.sqrt(s.roiPixels.length)).sum();
+            for (Source s : group) {
+                // bigger photos give more patches; sqrt so that one huge photo does not drown the rest
+                total += groupShare * Math.sqrt(s.roiPixels.length) / groupWeight;
+                cumulativeWeight[i++] = total;
+            }
         }
+    }
+
+    private static List<Source> index(List<LabelledImage> images) {
+        List<Source> indexed = new ArrayList<>();
+        for (LabelledImage img : images) {
+            checkFinite(img);
+            Source s = index(img);
+            if (s.roiPixels.length > 0) indexed.add(s);
+        }
+        return indexed;
     }
 
     private static void checkFinite(LabelledImage img) {
@@ -219,7 +239,7 @@ final class PatchSampler {
         return out;
     }
 
-    private Source pickSource(SplittableRandom r) {
+    Source pickSource(SplittableRandom r) {
         double t = r.nextDouble() * cumulativeWeight[cumulativeWeight.length - 1];
         for (int i = 0; i < cumulativeWeight.length; i++) {
             if (t < cumulativeWeight[i]) return sources.get(i);

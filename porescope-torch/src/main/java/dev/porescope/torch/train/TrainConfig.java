@@ -27,6 +27,8 @@ import java.nio.file.Path;
  * @param validateEvery    steps between validations (0 = only at the end)
  * @param checkpointEvery  steps between checkpoints (0 = only at the end)
  * @param syntheticCount   synthetic photos added to the training data (0 = none)
+ * @param syntheticShare   fraction of patches drawn from the synthetic photos when there are also real ones
+ *                         (many small synthetic photos would otherwise drown one big real photo)
  * @param seed             seed of everything random (weights, patches, augmentation, synthetic photos)
  * @param threads          libtorch threads (0 = all cores)
  * @param out              the model file written (best on validation, else last)
@@ -34,7 +36,7 @@ import java.nio.file.Path;
 public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int patch, double learningRate,
                           double minLrFraction, int warmupSteps, double poreWeight, double diceWeight,
                           double poreCentred, double hardCentred, boolean augment, Preprocessing preprocessing,
-                          int minArea, int validateEvery, int checkpointEvery, int syntheticCount, long seed,
+                          int minArea, int validateEvery, int checkpointEvery, int syntheticCount, double syntheticShare, long seed,
                           int threads, Path out) {
 
     public TrainConfig {
@@ -53,12 +55,15 @@ public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int 
         }
         if (poreWeight <= 0 || diceWeight < 0) throw new IllegalArgumentException("loss weights must be positive");
         if (syntheticCount < 0) throw new IllegalArgumentException("--synthetic must be >= 0, got " + syntheticCount);
+        if (!(syntheticShare >= 0 && syntheticShare <= 1)) {
+            throw new IllegalArgumentException("--synthetic-share must be in [0, 1], got " + syntheticShare);
+        }
     }
 
     /** The defaults: 64x64 patches (the paper's input), batch 16, Adam 1e-3 with cosine decay. */
     public static TrainConfig defaults(UNetSpec spec, int steps, Path out) {
         return new TrainConfig(spec, spec.name(), steps, 16, 64, 1e-3, 0.02, Math.min(50, steps / 10), 3.0, 0.5,
-                0.5, 0.2, true, Preprocessing.standard(), 4, 250, 250, 0, 1, 0, out);
+                0.5, 0.2, true, Preprocessing.standard(), 4, 250, 250, 0, 0.3, 1, 0, out);
     }
 
     /** Learning rate at {@code step} (0-based): linear warm-up, then cosine decay. */
@@ -88,48 +93,49 @@ public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int 
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(spec, name, newSteps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out);
     }
 
     public TrainConfig withBatch(int newBatch, int newPatch) {
         return new TrainConfig(spec, name, steps, newBatch, newPatch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out);
     }
 
     public TrainConfig withLearningRate(double lr, int newWarmup) {
         return new TrainConfig(spec, name, steps, batch, patch, lr, minLrFraction, newWarmup, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out);
     }
 
     public TrainConfig withSchedule(int newValidateEvery, int newCheckpointEvery) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, newValidateEvery, newCheckpointEvery,
-                syntheticCount, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out);
     }
 
     public TrainConfig withSeed(long newSeed) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, newSeed, threads, out);
+                syntheticCount, syntheticShare, newSeed, threads, out);
     }
 
-    public TrainConfig withData(int newSyntheticCount, boolean newAugment, Preprocessing newPreprocessing) {
+    public TrainConfig withData(int newSyntheticCount, double newSyntheticShare, boolean newAugment,
+                               Preprocessing newPreprocessing) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, newAugment, newPreprocessing, minArea, validateEvery, checkpointEvery,
-                newSyntheticCount, seed, threads, out);
+                newSyntheticCount, newSyntheticShare, seed, threads, out);
     }
 
     public TrainConfig withLoss(double newPoreWeight, double newDiceWeight) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, newPoreWeight,
                 newDiceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out);
     }
 
     public TrainConfig withName(String newName, int newThreads, Path newOut) {
         return new TrainConfig(spec, newName, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, seed, newThreads, newOut);
+                syntheticCount, syntheticShare, seed, newThreads, newOut);
     }
 }

@@ -88,12 +88,11 @@ public final class Trainer {
     /** Trains from scratch, or from {@link TrainConfig#checkpoint()} when {@code resume}. */
     public Result run(boolean resume, Listener listener) {
         Torch.init(config.threads());
-        List<LabelledImage> photos = new ArrayList<>(training);
-        photos.addAll(SyntheticPhotos.generate(config.syntheticCount(), config.seed(), 0));
-        if (photos.isEmpty()) {
+        List<LabelledImage> synthetic = SyntheticPhotos.generate(config.syntheticCount(), config.seed(), 0);
+        if (training.isEmpty() && synthetic.isEmpty()) {
             throw new TrainingException("no training data: give --data folders or --synthetic N");
         }
-        PatchSampler sampler = new PatchSampler(photos, config);
+        PatchSampler sampler = new PatchSampler(training, synthetic, config);
         Path checkpoint = config.checkpoint();
         String fingerprint = fingerprint(config);
         String digest = dataDigest();
