@@ -61,10 +61,10 @@ public final class DemoCommand implements Callable<Integer> {
         Path photos = out.toAbsolutePath().resolve("photos");
         Path analysis = out.toAbsolutePath().resolve("analysis");
 
-        heading(stdout, "1. " + count + " sample skin photos with exact pore labels (synthetic, seed " + seed + ")");
+        heading(stdout, "1. " + count + " sample skin photos with exact pore labels (synthetic, calibrated to real skin, seed " + seed + ")");
         deleteOldSamples(photos);
         run(stdout, err, "synth", "--out", photos.toString(), "--count", Integer.toString(count), "--size",
-                Integer.toString(size), "--seed", Long.toString(seed), "--preset", "varied");
+                Integer.toString(size), "--seed", Long.toString(seed), "--preset", "calibrated");
         stdout.println("photos and labels: " + photos);
 
         heading(stdout, "2. Pores found by the server model (" + server.get().getFileName() + ", TorchScript on libtorch)");

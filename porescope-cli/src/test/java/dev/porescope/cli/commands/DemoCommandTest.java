@@ -1,0 +1,41 @@
+package dev.porescope.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.porescope.cli.DefaultModel;
+import dev.porescope.cli.MainTest.Run;
+import dev.porescope.core.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.porescope.cli.MainTest.porescope;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code porescope demo} on the embedded default model, shrunk to two small photos. */
+class DemoCommandTest {
+
+    @Test
+    void runsThePapersExperimentOnTheEmbeddedModels(@TempDir Path dir) throws Exception {
+        for (String file : new String[]{"default.pt", "default.ptl", "default.onnx"}) {
+            assertTrue(DefaultModel.class.getResource(DefaultModel.RESOURCE_DIR + file) != null,
+                    "the CLI jar embeds " + file);
+        }
+        Path out = dir.resolve("demo");
+        Run demo = porescope("demo", "--out", out.toString(), "--count", "2", "--size", "128", "--seed", "4");
+        assertEquals(0, demo.code(), demo.err());
+        assertTrue(demo.out().contains("| agreement |"), demo.out());
+        for (String device : new String[]{"lite", "onnx-int8"}) {
+            JsonNode parity = Json.mapper().readTree(Files.readString(out.resolve("parity-" + device + ".json")));
+            assertEquals(2, parity.get("count").asInt());
+            assertEquals(2, parity.get("per_image").size());
+            assertTrue(Files.size(out.resolve("fig2-" + device + ".png")) > 0);
+        }
+        // the fp32 lite model computes what the server computes: identical pore masks
+        JsonNode lite = Json.mapper().readTree(Files.readString(out.resolve("parity-lite.json")));
+        assertEquals(1.0, lite.get("min").asDouble(), 1e-9);
+        assertTrue(Files.exists(out.resolve("analysis").resolve("synth-0000.overlay.png")));
+    }
+}
