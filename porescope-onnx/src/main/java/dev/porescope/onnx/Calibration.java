@@ -87,7 +87,7 @@ public final class Calibration {
      * extremes buys finer steps for the bulk: on random tiny U-Nets it raised int8/fp32 pore-mask
      * Dice over plain min/max in 7 of 8 cases.
      */
-    public static final double PERCENTILE = 99.99;
+    public static final double PERCENTILE = Double.parseDouble(System.getenv().getOrDefault("PORESCOPE_INT8_PERCENTILE", "99.99"));
     static final int SAMPLE = 1 << 18;
 
     private static void include(Map<String, Range> ranges, String name, float[] values) {

@@ -6,6 +6,7 @@ import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.onnx.OnnxExport;
 import dev.porescope.onnx.Precision;
 import dev.porescope.torch.ModelFiles;
 import dev.porescope.torch.TorchModel;
@@ -56,6 +57,11 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Use at most N calibration photos, spread over the folder (default: ${DEFAULT-VALUE}).")
     int calibrationCount;
 
+    @Option(names = "--int8-keep-float", paramLabel = "LAYERS", defaultValue = OnnxExport.DEFAULT_KEEP_FLOAT,
+            description = "int8 only: convolutions kept in float, comma-separated: first (the first conv), last (the last"
+                    + " decoder conv and the head), none, or layer names from 'porescope spec' (default: ${DEFAULT-VALUE}).")
+    String keepFloat;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write (.ptl, .onnx or .ort).")
     Path out;
 
@@ -100,7 +106,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             result = guarded(() -> {
                 try (TorchModel server = TorchModel.load(model)) {
-                    return Exporter.onnx(server, precision, inputs, out, format == Format.ort);
+                    return Exporter.onnx(server, precision, inputs, keepFloat, out, format == Format.ort);
                 }
             });
         }
