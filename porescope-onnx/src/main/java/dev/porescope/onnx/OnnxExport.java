@@ -37,8 +37,11 @@ public final class OnnxExport {
     public static final String EXTRA_OPSET = "onnx_opset";
     public static final String EXTRA_CALIBRATION_TILES = "int8_calibration_tiles";
     public static final String EXTRA_KEEP_FLOAT = "int8_keep_float";
-    /** Layers an int8 export keeps in float unless told otherwise (see {@link OnnxWriter#keepFloatLayers}). */
-    public static final String DEFAULT_KEEP_FLOAT = "none";
+    /**
+     * Layers an int8 export keeps in float unless told otherwise (see {@link OnnxWriter#keepFloatLayers}):
+     * the first conv (it alone reads the unquantized photo) and the last decoder conv + head.
+     */
+    public static final String DEFAULT_KEEP_FLOAT = "first,last";
 
     private OnnxExport() { }
 

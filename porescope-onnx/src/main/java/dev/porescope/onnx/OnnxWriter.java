@@ -40,7 +40,8 @@ import java.util.Set;
  * a Cast before the softmax, so the interface stays float32); int8 QDQ (per-channel symmetric
  * int8 weights, int32 biases at input scale x weight scale, uint8 activations whose ranges come
  * from {@link Calibration}; the head convolution's output and the softmax stay float, which keeps
- * probabilities near the threshold as precise as fp32 logits allow).
+ * probabilities near the threshold as precise as fp32 logits allow). Chosen convolutions can stay
+ * float in an int8 model ({@link #int8(Map, Set)}).
  */
 public final class OnnxWriter {
 
@@ -57,9 +58,9 @@ public final class OnnxWriter {
 
     public UNetSpec spec() { return net.spec(); }
 
-    public ModelProto fp32() { return build(Precision.FP32, Map.of(), Set.of(), false); }
+    public ModelProto fp32() { return build(Precision.FP32, Map.of(), Set.of(), List.of()); }
 
-    public ModelProto fp16() { return build(Precision.FP16, Map.of(), Set.of(), false); }
+    public ModelProto fp16() { return build(Precision.FP16, Map.of(), Set.of(), List.of()); }
 
     /** int8 QDQ with every convolution in int8; see {@link #int8(Map, Set)}. */
     public ModelProto int8(Map<String, Calibration.Range> ranges) { return int8(ranges, Set.of()); }
@@ -82,7 +83,7 @@ public final class OnnxWriter {
                         + "' has no convolution of that name; use first, last or one of " + String.join(", ", convs));
             }
         }
-        return build(Precision.INT8, ranges, keepFloat, false);
+        return build(Precision.INT8, ranges, keepFloat, List.of());
     }
 
     public ModelProto model(Precision precision, Map<String, Calibration.Range> ranges) {
@@ -98,7 +99,7 @@ public final class OnnxWriter {
     }
 
     /** The fp32 model with every tensor in {@link #calibratedTensors()} as an extra float output. */
-    public ModelProto calibrationModel() { return build(Precision.FP32, Map.of(), Set.of(), true); }
+    public ModelProto calibrationModel() { return build(Precision.FP32, Map.of(), Set.of(), calibratedTensors()); }
 
     /** Names of the CONV and UP_CONV layers of {@code spec}, in topology order. */
     public static Set<String> convLayers(UNetSpec spec) {
@@ -183,7 +184,7 @@ public final class OnnxWriter {
     // ---- graph building ------------------------------------------------------------------------
 
     private ModelProto build(Precision precision, Map<String, Calibration.Range> ranges, Set<String> keepFloat,
-                             boolean exposeIntermediates) {
+                             List<String> exposed) {
         Emitter e = new Emitter(precision, ranges);
         UNetSpec spec = net.spec();
         GraphProto.Builder g = e.graph;
@@ -242,12 +243,10 @@ public final class OnnxWriter {
                 }
             }
         }
-        if (exposeIntermediates) {
-            // outputs without a shape: ORT reports whatever the tensor's shape is
-            for (String t : calibratedTensors()) {
-                g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
-            }
+        // outputs without a shape: ORT reports whatever the tensor's shape is
+        for (String t : exposed) {
+            g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
         }
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)

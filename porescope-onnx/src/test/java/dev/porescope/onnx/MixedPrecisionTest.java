@@ -8,7 +8,12 @@ import dev.porescope.core.image.Plane;
 import dev.porescope.core.unet.UNetSpec;
 import org.junit.jupiter.api.Test;
 
+import dev.porescope.core.model.ModelCard;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +96,20 @@ class MixedPrecisionTest {
             }
         }
         assertEquals(expected, quantizers);
+    }
+
+    @Test
+    void exportRecordsTheFloatLayersInTheCardAndWritesThemAsFloat(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("mixed.onnx");
+        ModelCard card = OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8,
+                List.of(TestNets.smooth(64, 64, 8)), "last,first", out);
+        assertEquals("enc0,dec0,head", card.extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
+        GraphProto g = ModelProto.parseFrom(Files.readAllBytes(out)).getGraph();
+        assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, "dec0_pre_weight").getDataType());
+        assertEquals(TensorProto.DataType.INT8_VALUE, initializer(g, "dec1_pre_weight_q").getDataType());
+        try (OnnxModel model = OnnxModel.load(out)) {
+            assertEquals("enc0,dec0,head", model.card().extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
+        }
     }
 
     @Test
