@@ -114,7 +114,7 @@ public final class OnnxWriter {
      * Resolves a keep-float list: {@code first} = the first convolution (it reads the photo at full
      * resolution with one input channel, so float costs little), {@code last} = the last decoder
      * convolution and the head (the layers right before the threshold), {@code none}, or layer
-     * names; comma-separated, any mix.
+     * names; comma-separated, any mix. Returned in topology order.
      */
     public static Set<String> keepFloatLayers(UNetSpec spec, String list) {
         List<String> convs = new ArrayList<>(convLayers(spec));
@@ -133,7 +133,9 @@ public final class OnnxWriter {
                         + " layer names of spec '" + spec.name() + "': " + String.join(", ", convs));
             }
         }
-        return out;
+        Set<String> ordered = new LinkedHashSet<>();   // topology order, whatever order they were named in
+        for (String c : convs) if (out.contains(c)) ordered.add(c);
+        return ordered;
     }
 
     /**
