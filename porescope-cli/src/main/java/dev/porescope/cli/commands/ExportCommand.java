@@ -7,6 +7,7 @@ import dev.porescope.cli.export.ModelInputs;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.onnx.OnnxExport;
+import dev.porescope.onnx.OnnxWriter;
 import dev.porescope.onnx.Precision;
 import dev.porescope.torch.ModelFiles;
 import dev.porescope.torch.TorchModel;
@@ -89,6 +90,13 @@ public final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
         ModelCard card = serverCard(model);
+        if (precision == Precision.INT8 && card.spec() != null) {
+            try {
+                OnnxWriter.keepFloatLayers(card.spec(), keepFloat);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--int8-keep-float: " + e.getMessage(), e);
+            }
+        }
         Exporter.Exported result;
         if (format == Format.ptl) {
             result = guarded(() -> Exporter.ptl(model, out));
