@@ -36,6 +36,12 @@ public final class OnnxExport {
     public static final String EXTRA_GOLDEN_MAX_DIFF = "golden_max_diff";
     public static final String EXTRA_OPSET = "onnx_opset";
     public static final String EXTRA_CALIBRATION_TILES = "int8_calibration_tiles";
+    public static final String EXTRA_KEEP_FLOAT = "int8_keep_float";
+    /**
+     * Layers an int8 export keeps in float unless told otherwise (see {@link OnnxWriter#keepFloatLayers}):
+     * the first conv (it alone reads the unquantized photo) and the last decoder conv + head.
+     */
+    public static final String DEFAULT_KEEP_FLOAT = "first,last";
 
     private OnnxExport() { }
 
@@ -50,6 +56,16 @@ public final class OnnxExport {
      */
     public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
                                    List<Plane> calibration, Path out) {
+        return export(card, weights, precision, calibration, DEFAULT_KEEP_FLOAT, out);
+    }
+
+    /**
+     * As {@link #export(ModelCard, Map, Precision, List, Path)}, with the int8 layers to keep in
+     * float ({@code first}, {@code last}, {@code none} or layer names, comma-separated; ignored
+     * for fp32 and fp16).
+     */
+    public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
+                                   List<Plane> calibration, String keepFloat, Path out) {
         if (card == null || card.spec() == null) {
             throw new IllegalArgumentException("model card has no network spec; only U-Net models can be exported to ONNX");
         }
@@ -63,7 +79,9 @@ public final class OnnxExport {
             tiles = Calibration.tiles(calibration, card.spec().sizeMultiple());
             ranges = Calibration.measure(writer, calibration, OnnxModel.DEFAULT_THREADS);
         }
-        ModelProto model = writer.model(precision, ranges);
+        java.util.Set<String> keep = precision == Precision.INT8
+                ? OnnxWriter.keepFloatLayers(card.spec(), keepFloat) : java.util.Set.of();
+        ModelProto model = writer.model(precision, ranges, keep);
 
         List<GoldenPair> golden = card.golden() != null && !card.golden().isEmpty()
                 ? card.golden() : goldenPairs(writer.fp32(), card.spec(), calibration);
@@ -72,7 +90,10 @@ public final class OnnxExport {
         Map<String, String> extra = new LinkedHashMap<>(card.extra() == null ? Map.of() : card.extra());
         extra.put(EXTRA_OPSET, Long.toString(OnnxWriter.OPSET));
         extra.put(EXTRA_GOLDEN_MAX_DIFF, String.format(Locale.ROOT, "%.6g", diff));
-        if (precision == Precision.INT8) extra.put(EXTRA_CALIBRATION_TILES, Integer.toString(tiles.size()));
+        if (precision == Precision.INT8) {
+            extra.put(EXTRA_CALIBRATION_TILES, Integer.toString(tiles.size()));
+            extra.put(EXTRA_KEEP_FLOAT, keep.isEmpty() ? "none" : String.join(",", keep));
+        }
         ModelCard written = withExtra(card.withRuntime("onnx", precision.label()).withGolden(golden), extra);
         writeAtomically(out, OnnxWriter.withCard(model, written).toByteArray());
         return written;

@@ -23,8 +23,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a U-Net as an ONNX model from the spec's one topology walk ({@link UNetSpec#layers()}).
@@ -37,7 +40,8 @@ import java.util.Map;
  * a Cast before the softmax, so the interface stays float32); int8 QDQ (per-channel symmetric
  * int8 weights, int32 biases at input scale x weight scale, uint8 activations whose ranges come
  * from {@link Calibration}; the head convolution's output and the softmax stay float, which keeps
- * probabilities near the threshold as precise as fp32 logits allow).
+ * probabilities near the threshold as precise as fp32 logits allow). Chosen convolutions can stay
+ * float in an int8 model ({@link #int8(Map, Set)}).
  */
 public final class OnnxWriter {
 
@@ -54,28 +58,103 @@ public final class OnnxWriter {
 
     public UNetSpec spec() { return net.spec(); }
 
-    public ModelProto fp32() { return build(Precision.FP32, Map.of(), false); }
+    public ModelProto fp32() { return build(Precision.FP32, Map.of(), Set.of(), List.of()); }
 
-    public ModelProto fp16() { return build(Precision.FP16, Map.of(), false); }
+    public ModelProto fp16() { return build(Precision.FP16, Map.of(), Set.of(), List.of()); }
 
-    /** int8 QDQ with activation ranges by tensor name, one for each of {@link #calibratedTensors()}. */
-    public ModelProto int8(Map<String, Calibration.Range> ranges) {
+    /** int8 QDQ with every convolution in int8; see {@link #int8(Map, Set)}. */
+    public ModelProto int8(Map<String, Calibration.Range> ranges) { return int8(ranges, Set.of()); }
+
+    /**
+     * int8 QDQ with activation ranges by tensor name, one for each of {@link #calibratedTensors()}.
+     * The convolution layers named in {@code keepFloat} (see {@link #keepFloatLayers}) keep float32
+     * weights and read their input unquantized; a tensor that only float layers read is never
+     * quantized, so a float first layer reads the photo as is and a float last decoder layer +
+     * head compute the logits from unrounded features.
+     */
+    public ModelProto int8(Map<String, Calibration.Range> ranges, Set<String> keepFloat) {
         for (String t : calibratedTensors()) {
             if (!ranges.containsKey(t)) throw new IllegalArgumentException("no calibrated range for tensor " + t);
         }
-        return build(Precision.INT8, ranges, false);
+        Set<String> convs = convLayers(net.spec());
+        for (String name : keepFloat) {
+            if (!convs.contains(name)) {
+                throw new IllegalArgumentException("cannot keep layer '" + name + "' in float: spec '" + net.spec().name()
+                        + "' has no convolution of that name; use first, last or one of " + String.join(", ", convs));
+            }
+        }
+        return build(Precision.INT8, ranges, keepFloat, List.of());
     }
 
     public ModelProto model(Precision precision, Map<String, Calibration.Range> ranges) {
+        return model(precision, ranges, Set.of());
+    }
+
+    public ModelProto model(Precision precision, Map<String, Calibration.Range> ranges, Set<String> keepFloat) {
         return switch (precision) {
             case FP32 -> fp32();
             case FP16 -> fp16();
-            case INT8 -> int8(ranges);
+            case INT8 -> int8(ranges, keepFloat);
         };
     }
 
     /** The fp32 model with every tensor in {@link #calibratedTensors()} as an extra float output. */
-    public ModelProto calibrationModel() { return build(Precision.FP32, Map.of(), true); }
+    public ModelProto calibrationModel() { return build(Precision.FP32, Map.of(), Set.of(), calibratedTensors()); }
+
+    /** Names of the CONV and UP_CONV layers of {@code spec}, in topology order. */
+    public static Set<String> convLayers(UNetSpec spec) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Layer l : spec.layers()) {
+            if (l.kind() == Kind.CONV || l.kind() == Kind.UP_CONV) out.add(l.name());
+        }
+        return out;
+    }
+
+    /**
+     * Resolves a keep-float list: {@code first} = the first convolution (it reads the photo at full
+     * resolution with one input channel, so float costs little), {@code last} = the last decoder
+     * convolution and the head (the layers right before the threshold), {@code none}, or layer
+     * names; comma-separated, any mix. Returned in topology order.
+     */
+    public static Set<String> keepFloatLayers(UNetSpec spec, String list) {
+        List<String> convs = new ArrayList<>(convLayers(spec));
+        Set<String> out = new LinkedHashSet<>();
+        for (String item : (list == null ? "" : list).split(",")) {
+            String name = item.trim();
+            if (name.isEmpty() || name.equalsIgnoreCase("none")) continue;
+            if (name.equalsIgnoreCase("first")) {
+                out.add(convs.get(0));
+            } else if (name.equalsIgnoreCase("last")) {
+                out.addAll(convs.subList(Math.max(0, convs.size() - 2), convs.size()));
+            } else if (convs.contains(name)) {
+                out.add(name);
+            } else {
+                throw new IllegalArgumentException("unknown layer '" + name + "' to keep in float; use first, last, none or"
+                        + " layer names of spec '" + spec.name() + "': " + String.join(", ", convs));
+            }
+        }
+        Set<String> ordered = new LinkedHashSet<>();   // topology order, whatever order they were named in
+        for (String c : convs) if (out.contains(c)) ordered.add(c);
+        return ordered;
+    }
+
+    /**
+     * Tensors that some int8 layer reads quantized: inputs of int8 convolutions, and inputs of
+     * max-pool / concat layers whose output is read quantized (they run in uint8 then).
+     */
+    private static Set<String> quantizedReads(UNetSpec spec, Set<String> keepFloat) {
+        List<Layer> layers = new ArrayList<>(spec.layers());
+        java.util.Collections.reverse(layers);
+        Set<String> out = new HashSet<>();
+        for (Layer l : layers) {
+            switch (l.kind()) {
+                case CONV, UP_CONV -> { if (!keepFloat.contains(l.name())) out.add(l.input()); }
+                case MAX_POOL, CONCAT -> { if (out.contains(l.output())) { out.add(l.output()); out.addAll(l.inputs()); } }
+                default -> { }
+            }
+        }
+        return out;
+    }
 
     /**
      * Activation tensors that get their own quantization range in the int8 model (besides the
@@ -106,7 +185,8 @@ public final class OnnxWriter {
 
     // ---- graph building ------------------------------------------------------------------------
 
-    private ModelProto build(Precision precision, Map<String, Calibration.Range> ranges, boolean exposeIntermediates) {
+    private ModelProto build(Precision precision, Map<String, Calibration.Range> ranges, Set<String> keepFloat,
+                             List<String> exposed) {
         Emitter e = new Emitter(precision, ranges);
         UNetSpec spec = net.spec();
         GraphProto.Builder g = e.graph;
@@ -114,43 +194,50 @@ public final class OnnxWriter {
         g.addInput(valueInfo(INPUT, TensorProto.DataType.FLOAT, spec.inChannels()));
         g.addOutput(valueInfo(OUTPUT, TensorProto.DataType.FLOAT, spec.classes()));
 
-        Map<String, String> tensor = new HashMap<>();   // spec tensor name -> graph tensor consumers read
-        tensor.put(INPUT, e.input());
+        Set<String> quantizedReads = precision == Precision.INT8 ? quantizedReads(spec, keepFloat) : Set.of();
+        e.define(INPUT, e.input(), INPUT);
         for (Layer l : spec.layers()) {
             switch (l.kind()) {
                 case CONV -> {
-                    boolean head = l.name().equals("head");
-                    String y = e.conv(tensor.get(l.input()), net.conv(l.name()), l.output() + (l.activation() == Activation.NONE ? "" : "_pre"));
+                    boolean keep = keepFloat.contains(l.name());
+                    String in = keep ? e.raw(l.input()) : e.read(l.input());
+                    String y = e.conv(in, keep ? null : e.rangeName(l.input()), net.conv(l.name()),
+                            l.output() + (l.activation() == Activation.NONE ? "" : "_pre"));
                     if (l.activation() == Activation.RELU) y = e.node("Relu", List.of(y), l.output());
-                    tensor.put(l.output(), head ? y : e.quantized(y, y));
+                    e.define(l.output(), y, l.output());
                 }
                 case MAX_POOL -> {
                     int k = l.kernel();
-                    String y = e.node("MaxPool", List.of(tensor.get(l.input())), l.output(),
+                    boolean quantized = quantizedReads.contains(l.output());
+                    String y = e.node("MaxPool", List.of(quantized ? e.read(l.input()) : e.raw(l.input())), l.output(),
                             ints("kernel_shape", k, k), ints("strides", 2, 2), ints("pads", k / 2, k / 2, k / 2, k / 2));
-                    tensor.put(l.output(), e.quantized(y, e.rangeSource(tensor.get(l.input()))));
+                    e.define(l.output(), y, e.rangeName(l.input()));   // max-pool keeps its input's range
                 }
                 case UP_CONV -> {
-                    String c = e.quantized(e.conv(tensor.get(l.input()), net.conv(l.name()), l.output() + "_conv"), l.output() + "_conv");
+                    boolean keep = keepFloat.contains(l.name());
+                    String in = keep ? e.raw(l.input()) : e.read(l.input());
+                    String c = e.conv(in, keep ? null : e.rangeName(l.input()), net.conv(l.name()), l.output() + "_conv");
+                    if (!keep) c = e.quantized(c, l.output() + "_conv");
                     AttributeProto alpha = AttributeProto.newBuilder().setName("alpha")
                             .setType(AttributeProto.AttributeType.FLOAT).setF((float) spec.leakySlope()).build();
-                    String a = e.quantized(e.node("LeakyRelu", List.of(c), l.output() + "_act", alpha), l.output() + "_act");
+                    String a = e.node("LeakyRelu", List.of(c), l.output() + "_act", alpha);
+                    if (!keep) a = e.quantized(a, l.output() + "_act");
                     AttributeProto block = AttributeProto.newBuilder().setName("blocksize")
                             .setType(AttributeProto.AttributeType.INT).setI(2).build();
                     AttributeProto mode = AttributeProto.newBuilder().setName("mode")
                             .setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("DCR")).build();
                     String y = e.node("DepthToSpace", List.of(a), l.output(), block, mode);
-                    tensor.put(l.output(), e.quantized(y, l.output() + "_act"));
+                    e.define(l.output(), y, l.output() + "_act");   // DepthToSpace only moves values
                 }
                 case CONCAT -> {
-                    List<String> in = l.inputs().stream().map(tensor::get).toList();
+                    boolean quantized = quantizedReads.contains(l.output());
+                    List<String> in = l.inputs().stream().map(t -> quantized ? e.read(t) : e.raw(t)).toList();
                     AttributeProto axis = AttributeProto.newBuilder().setName("axis")
                             .setType(AttributeProto.AttributeType.INT).setI(1).build();
-                    String y = e.node("Concat", in, l.output(), axis);
-                    tensor.put(l.output(), e.quantized(y, y));
+                    e.define(l.output(), e.node("Concat", in, l.output(), axis), l.output());
                 }
                 case SOFTMAX -> {
-                    String logits = tensor.get(l.input());
+                    String logits = e.raw(l.input());
                     if (precision == Precision.FP16) logits = e.cast(logits, l.input() + "_f32", TensorProto.DataType.FLOAT);
                     AttributeProto axis = AttributeProto.newBuilder().setName("axis")
                             .setType(AttributeProto.AttributeType.INT).setI(1).build();
@@ -158,12 +245,10 @@ public final class OnnxWriter {
                 }
             }
         }
-        if (exposeIntermediates) {
-            // outputs without a shape: ORT reports whatever the tensor's shape is
-            for (String t : calibratedTensors()) {
-                g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
-            }
+        // outputs without a shape: ORT reports whatever the tensor's shape is
+        for (String t : exposed) {
+            g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
         }
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -181,8 +266,12 @@ public final class OnnxWriter {
         final GraphProto.Builder graph = GraphProto.newBuilder();
         final Precision precision;
         final Map<String, Calibration.Range> ranges;
-        /** graph tensor read by consumers -> quantization range name it carries (int8 only). */
-        final Map<String, String> rangeOf = new HashMap<>();
+        /** spec tensor -> float graph tensor holding it (before any QuantizeLinear). */
+        final Map<String, String> raw = new HashMap<>();
+        /** spec tensor -> name of its quantization range (int8). */
+        final Map<String, String> rangeName = new HashMap<>();
+        /** spec tensor -> its DequantizeLinear output, made on first quantized read. */
+        final Map<String, String> dequantized = new HashMap<>();
 
         Emitter(Precision precision, Map<String, Calibration.Range> ranges) {
             this.precision = precision;
@@ -193,8 +282,23 @@ public final class OnnxWriter {
             return switch (precision) {
                 case FP32 -> INPUT;
                 case FP16 -> cast(INPUT, INPUT + "_f16", TensorProto.DataType.FLOAT16);
-                case INT8 -> quantized(INPUT, INPUT);
+                case INT8 -> INPUT;
             };
+        }
+
+        void define(String specTensor, String graphTensor, String range) {
+            raw.put(specTensor, graphTensor);
+            rangeName.put(specTensor, range);
+        }
+
+        String raw(String specTensor) { return raw.get(specTensor); }
+
+        String rangeName(String specTensor) { return rangeName.get(specTensor); }
+
+        /** The tensor as an int8 layer reads it: through QuantizeLinear + DequantizeLinear (int8 only). */
+        String read(String specTensor) {
+            if (precision != Precision.INT8) return raw(specTensor);
+            return dequantized.computeIfAbsent(specTensor, t -> quantized(raw(t), rangeName(t)));
         }
 
         String node(String op, List<String> inputs, String output, AttributeProto... attributes) {
@@ -210,10 +314,6 @@ public final class OnnxWriter {
                     .setType(AttributeProto.AttributeType.INT).setI(to.getNumber()).build());
         }
 
-        String rangeSource(String consumedTensor) {
-            return rangeOf.getOrDefault(consumedTensor, consumedTensor);
-        }
-
         /** int8: QuantizeLinear + DequantizeLinear with the range named {@code rangeName}; else unchanged. */
         String quantized(String tensor, String rangeName) {
             if (precision != Precision.INT8) return tensor;
@@ -223,17 +323,19 @@ public final class OnnxWriter {
             String scale = floatScalar(rangeName + "_scale", q.scale());
             String zero = uint8Scalar(rangeName + "_zero", q.zeroPoint());
             String quant = node("QuantizeLinear", List.of(tensor, scale, zero), tensor + "_q");
-            String dq = node("DequantizeLinear", List.of(quant, scale, zero), tensor + "_dq");
-            rangeOf.put(dq, rangeName);
-            return dq;
+            return node("DequantizeLinear", List.of(quant, scale, zero), tensor + "_dq");
         }
 
         private boolean graphHasInitializer(String name) {
             return graph.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
         }
 
-        /** A convolution (same padding, stride 1) reading {@code input}; returns the output name. */
-        String conv(String input, FoldedUNet.Conv c, String output) {
+        /**
+         * A convolution (same padding, stride 1) reading {@code input}; returns the output name. In
+         * int8, {@code inputRange} names the input's quantization range, or is null for a layer
+         * kept in float (float32 weights and bias).
+         */
+        String conv(String input, String inputRange, FoldedUNet.Conv c, String output) {
             String prefix = output;
             List<String> inputs = new ArrayList<>();
             inputs.add(input);
@@ -243,14 +345,19 @@ public final class OnnxWriter {
                     inputs.add(addFloat(prefix + "_weight", wShape, c.weight()));
                     inputs.add(addFloat(prefix + "_bias", new long[]{c.outChannels()}, c.bias()));
                 }
+                case INT8 -> {
+                    if (inputRange == null) {
+                        inputs.add(addFloat(prefix + "_weight", wShape, c.weight()));
+                        inputs.add(addFloat(prefix + "_bias", new long[]{c.outChannels()}, c.bias()));
+                    } else {
+                        float inScale = ranges.get(inputRange).uint8().scale();
+                        inputs.add(int8Weight(prefix, wShape, c));
+                        inputs.add(int32Bias(prefix, c, inScale, weightScales(c)));
+                    }
+                }
                 case FP16 -> {
                     inputs.add(addFloat16(prefix + "_weight", wShape, c.weight()));
                     inputs.add(addFloat16(prefix + "_bias", new long[]{c.outChannels()}, c.bias()));
-                }
-                case INT8 -> {
-                    float inScale = ranges.get(rangeSource(input)).uint8().scale();
-                    inputs.add(int8Weight(prefix, wShape, c));
-                    inputs.add(int32Bias(prefix, c, inScale, weightScales(c)));
                 }
             }
             int p = c.kernel() / 2;

@@ -6,6 +6,8 @@ import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.onnx.OnnxExport;
+import dev.porescope.onnx.OnnxWriter;
 import dev.porescope.onnx.Precision;
 import dev.porescope.torch.ModelFiles;
 import dev.porescope.torch.TorchModel;
@@ -56,6 +58,11 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Use at most N calibration photos, spread over the folder (default: ${DEFAULT-VALUE}).")
     int calibrationCount;
 
+    @Option(names = "--int8-keep-float", paramLabel = "LAYERS", defaultValue = OnnxExport.DEFAULT_KEEP_FLOAT,
+            description = "int8 only: convolutions kept in float, comma-separated: first (the first conv), last (the last"
+                    + " decoder conv and the head), none, or layer names from 'porescope spec' (default: ${DEFAULT-VALUE}).")
+    String keepFloat;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write (.ptl, .onnx or .ort).")
     Path out;
 
@@ -83,6 +90,13 @@ public final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
         ModelCard card = serverCard(model);
+        if (precision == Precision.INT8 && card.spec() != null) {
+            try {
+                OnnxWriter.keepFloatLayers(card.spec(), keepFloat);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--int8-keep-float: " + e.getMessage(), e);
+            }
+        }
         Exporter.Exported result;
         if (format == Format.ptl) {
             result = guarded(() -> Exporter.ptl(model, out));
@@ -100,7 +114,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             result = guarded(() -> {
                 try (TorchModel server = TorchModel.load(model)) {
-                    return Exporter.onnx(server, precision, inputs, out, format == Format.ort);
+                    return Exporter.onnx(server, precision, inputs, keepFloat, out, format == Format.ort);
                 }
             });
         }

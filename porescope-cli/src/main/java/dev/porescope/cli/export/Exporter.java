@@ -49,6 +49,12 @@ public final class Exporter {
      *               inputs are preprocessed synthetic photos
      */
     public static Exported onnx(TorchModel server, Precision precision, List<Plane> inputs, Path out, boolean ort) {
+        return onnx(server, precision, inputs, OnnxExport.DEFAULT_KEEP_FLOAT, out, ort);
+    }
+
+    /** As above; {@code keepFloat}: int8 layers kept in float ({@code first}, {@code last}, {@code none}, layer names). */
+    public static Exported onnx(TorchModel server, Precision precision, List<Plane> inputs, String keepFloat, Path out,
+                                boolean ort) {
         ModelCard card = server.card();
         List<Plane> goldenInputs = inputs.isEmpty()
                 ? ModelInputs.synthetic(GOLDEN_COUNT, GOLDEN_SIDE, card.seed(), card) : inputs;
@@ -57,7 +63,7 @@ public final class Exporter {
         if (ort) {
             Path onnx = out.toAbsolutePath().resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".onnx");
             try {
-                OnnxExport.export(card, server.weights(), precision, inputs, onnx);
+                OnnxExport.export(card, server.weights(), precision, inputs, keepFloat, onnx);
                 written = OnnxExport.toOrt(onnx, out);
             } finally {
                 try {
@@ -67,7 +73,7 @@ public final class Exporter {
                 }
             }
         } else {
-            written = OnnxExport.export(card, server.weights(), precision, inputs, out);
+            written = OnnxExport.export(card, server.weights(), precision, inputs, keepFloat, out);
         }
         double diff;
         try (OnnxModel back = OnnxModel.load(out)) {
@@ -75,7 +81,8 @@ public final class Exporter {
         }
         String tiles = written.extra() == null ? null : written.extra().get(OnnxExport.EXTRA_CALIBRATION_TILES);
         String detail = "opset " + written.extra().get(OnnxExport.EXTRA_OPSET)
-                + (tiles == null ? "" : ", int8 activation ranges from " + tiles + " calibration tiles");
+                + (tiles == null ? "" : ", int8 activation ranges from " + tiles + " calibration tiles, float layers: "
+                + written.extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
         return new Exported(out, ort ? "ort" : "onnx", precision.label(), size(out), diff, detail);
     }
 

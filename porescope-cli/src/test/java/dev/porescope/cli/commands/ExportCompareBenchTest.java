@@ -174,6 +174,18 @@ class ExportCompareBenchTest {
     }
 
     @Test
+    void int8KeepFloatNamesLayersOrNoneAndAnUnknownLayerIsOneClearLine() {
+        Path bad = dir.resolve("bad-layer.onnx");
+        assertOneLineError(export("onnx", "int8", bad, "--calibration", data.toString(), "--int8-keep-float", "first,enc9"),
+                "enc9", "enc0");
+        assertFalse(Files.exists(bad));
+        Run none = export("onnx", "int8", dir.resolve("all-int8.onnx"), "--calibration", data.toString(),
+                "--int8-keep-float", "none");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.out().contains("float layers: none"), none.out());
+    }
+
+    @Test
     void unknownFormatOrPrecisionIsAUsageError() {
         Run format = export("tflite", "fp32", dir.resolve("m.tflite"));
         assertEquals(2, format.code(), format.err());

@@ -1,0 +1,147 @@
+package dev.porescope.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.unet.UNetSpec;
+import org.junit.jupiter.api.Test;
+
+import dev.porescope.core.model.ModelCard;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** int8 export with some convolutions kept in float ({@code --int8-keep-float}). */
+class MixedPrecisionTest {
+
+    private static final UNetSpec SPEC = TestNets.tiny();
+    private static final Map<String, float[]> WEIGHTS = TestNets.randomWeights(SPEC, 11);
+    private static final OnnxWriter WRITER = new OnnxWriter(SPEC, WEIGHTS);
+    private static final Map<String, Calibration.Range> RANGES =
+            Calibration.measure(WRITER, List.of(TestNets.smooth(64, 64, 3)), 1);
+
+    @Test
+    void firstAndLastNameTheFirstConvAndTheLastDecoderConvWithTheHead() {
+        // the tiny spec's walk, written out by hand: enc0 enc1 enc2 up1 dec1 up0 dec0 head
+        assertEquals(Set.of("enc0"), OnnxWriter.keepFloatLayers(SPEC, "first"));
+        assertEquals(Set.of("dec0", "head"), OnnxWriter.keepFloatLayers(SPEC, "last"));
+        assertEquals(Set.of("enc0", "dec0", "head", "up1"), OnnxWriter.keepFloatLayers(SPEC, " first, last ,up1"));
+        assertEquals(Set.of(), OnnxWriter.keepFloatLayers(SPEC, "none"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxWriter.keepFloatLayers(SPEC, "first,enc9"));
+        assertTrue(e.getMessage().contains("enc9") && e.getMessage().contains("dec0"), e.getMessage());
+    }
+
+    @Test
+    void keptLayersHaveTheFoldedFloatWeightsAndTheOthersInt8() {
+        ModelProto model = WRITER.int8(RANGES, Set.of("enc0", "dec0", "head"));
+        GraphProto g = model.getGraph();
+        FoldedUNet folded = new FoldedUNet(SPEC, WEIGHTS);
+        for (String[] kept : new String[][]{{"enc0", "enc0_pre"}, {"dec0", "dec0_pre"}, {"head", "logits"}}) {
+            TensorProto w = initializer(g, kept[1] + "_weight");
+            assertEquals(TensorProto.DataType.FLOAT_VALUE, w.getDataType(), kept[0] + " weight type");
+            assertArrayEquals(folded.conv(kept[0]).weight(), floats(w), kept[0] + " weight values");
+            assertArrayEquals(folded.conv(kept[0]).bias(), floats(initializer(g, kept[1] + "_bias")), kept[0] + " bias");
+            assertFalse(hasInitializer(g, kept[1] + "_weight_q"), kept[0] + " has int8 weights");
+            // a kept conv reads a float tensor straight from a float op, not from a DequantizeLinear
+            NodeProto conv = producer(g, kept[1]);
+            assertFalse(producerOp(g, conv.getInput(0)).equals("DequantizeLinear"), kept[0] + " reads a quantized input");
+        }
+        for (String quantized : new String[]{"enc1_pre", "enc2_pre", "dec1_pre", "up0_conv"}) {
+            assertEquals(TensorProto.DataType.INT8_VALUE, initializer(g, quantized + "_weight_q").getDataType());
+            assertEquals("DequantizeLinear", producerOp(g, producer(g, quantized).getInput(0)), quantized + " input");
+        }
+        // the photo goes unquantized into the float first layer: nothing quantizes x
+        assertTrue(g.getNodeList().stream().noneMatch(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("x")));
+    }
+
+    @Test
+    void keepingEveryLayerInFloatIsTheFp32Model() throws Exception {
+        ModelProto all = WRITER.int8(RANGES, OnnxWriter.convLayers(SPEC));
+        assertTrue(all.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("QuantizeLinear")),
+                "a quantizer is left although every convolution is float");
+        Plane x = TestNets.smooth(48, 32, 5);
+        float[] reference = ReferenceUNet.forward(SPEC, WEIGHTS, x.values(), x.height(), x.width());
+        double d = Ort.maxDiff(reference, Ort.run(all, x));
+        assertTrue(d < 1e-4, "all-float int8 graph differs from the reference by " + d);
+    }
+
+    @Test
+    void noLayerKeptQuantizesEveryTensorBetweenConvolutionsOnce() {
+        long quantizers = WRITER.int8(RANGES).getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear")).count();
+        // x, every conv output but the head's, each max-pool, each up-conv's conv, activation and
+        // DepthToSpace output, each concat
+        long expected = 1;
+        for (UNetSpec.Layer l : SPEC.layers()) {
+            switch (l.kind()) {
+                case CONV -> expected += l.name().equals("head") ? 0 : 1;
+                case UP_CONV -> expected += 3;   // conv, activation, and the DepthToSpace output read by concat
+                case CONCAT, MAX_POOL -> expected += 1;
+                default -> { }
+            }
+        }
+        assertEquals(expected, quantizers);
+    }
+
+    @Test
+    void exportRecordsTheFloatLayersInTheCardAndWritesThemAsFloat(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("mixed.onnx");
+        ModelCard card = OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8,
+                List.of(TestNets.smooth(64, 64, 8)), "last,first", out);
+        assertEquals("enc0,dec0,head", card.extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
+        GraphProto g = ModelProto.parseFrom(Files.readAllBytes(out)).getGraph();
+        assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, "dec0_pre_weight").getDataType());
+        assertEquals(TensorProto.DataType.INT8_VALUE, initializer(g, "dec1_pre_weight_q").getDataType());
+        try (OnnxModel model = OnnxModel.load(out)) {
+            assertEquals("enc0,dec0,head", model.card().extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
+        }
+    }
+
+    @Test
+    void unknownLayerIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WRITER.int8(RANGES, Set.of("enc7")));
+        assertTrue(e.getMessage().contains("enc7"), e.getMessage());
+    }
+
+    private static TensorProto initializer(GraphProto g, String name) {
+        return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no initializer " + name));
+    }
+
+    private static boolean hasInitializer(GraphProto g, String name) {
+        return g.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
+    }
+
+    private static NodeProto producer(GraphProto g, String output) {
+        return g.getNodeList().stream().filter(n -> n.getOutputList().contains(output)).findFirst()
+                .orElseThrow(() -> new AssertionError("no node makes " + output));
+    }
+
+    private static String producerOp(GraphProto g, String tensor) {
+        return g.getNodeList().stream().filter(n -> n.getOutputList().contains(tensor)).map(NodeProto::getOpType)
+                .findFirst().orElse("(graph input)");
+    }
+
+    private static float[] floats(TensorProto t) {
+        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[b.remaining() / 4];
+        for (int i = 0; i < out.length; i++) out[i] = b.getFloat();
+        return out;
+    }
+}
