@@ -2,6 +2,7 @@ package dev.porescope.android;
 
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.PtlArchive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -86,21 +87,11 @@ final class ModelCards {
     }
 
     /**
-     * First element of the tuple pickled in {@code bytecode.pkl} (protocol 2: PROTO, MARK, then
-     * BININT1/BININT2/BININT), or -1.
+     * First element of the tuple pickled in {@code bytecode.pkl} (core's {@link PtlArchive#bytecodeVersion}),
+     * or -1.
      */
     static long bytecodeVersion(byte[] pkl) {
-        int i = 0;
-        if (pkl.length > 2 && (pkl[0] & 0xff) == 0x80) i = 2;  // PROTO n
-        if (i < pkl.length && pkl[i] == '(') i++;               // MARK
-        if (i + 1 >= pkl.length) return -1;
-        switch (pkl[i]) {
-            case 'K': return pkl[i + 1] & 0xff;
-            case 'M': return i + 2 < pkl.length ? (pkl[i + 1] & 0xff) | (pkl[i + 2] & 0xff) << 8 : -1;
-            case 'J': return i + 4 < pkl.length ? (pkl[i + 1] & 0xff) | (pkl[i + 2] & 0xff) << 8
-                    | (pkl[i + 3] & 0xff) << 16 | (long) pkl[i + 4] << 24 : -1;
-            default: return -1;
-        }
+        return PtlArchive.bytecodeVersion(pkl).orElse(-1);
     }
 
     /** Reads an entry, verifying its CRC; keeps the bytes only when asked (cards, bytecode). */

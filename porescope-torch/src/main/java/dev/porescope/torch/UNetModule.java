@@ -229,7 +229,7 @@ public final class UNetModule implements AutoCloseable {
      * rename). The module's training mode is restored afterwards.
      */
     public void save(Path file, ModelCard card) {
-        String json = asciiJson(Cards.write(card));
+        String json = Cards.asciiJson(Cards.write(card));
         Path tmp = temporarySibling(file);
         boolean wasTraining = module.is_training();
         try {
@@ -256,17 +256,6 @@ public final class UNetModule implements AutoCloseable {
     static Path temporarySibling(Path file) {
         Path abs = file.toAbsolutePath();
         return abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-    }
-
-    /** JSON with every non-ASCII character escaped (only strings can hold them), safe to pass as a C string. */
-    static String asciiJson(String json) {
-        StringBuilder s = new StringBuilder(json.length());
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c < 128) s.append(c);
-            else s.append(String.format("\\u%04x", (int) c));
-        }
-        return s.toString();
     }
 
     /** Parameter names of the spec in the order the optimizer sees them. */

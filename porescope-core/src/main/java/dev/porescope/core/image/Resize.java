@@ -1,5 +1,7 @@
 package dev.porescope.core.image;
 
+import java.util.function.IntToDoubleFunction;
+
 /**
  * Resizing with pixel centres aligned (pixel i covers [i, i+1) and its centre is i + 0.5, the
  * convention of OpenCV's INTER_LINEAR / INTER_NEAREST without antialiasing).
@@ -12,22 +14,33 @@ public final class Resize {
         int sw = src.width();
         int sh = src.height();
         if (src.sameSize(width, height)) return src.copy();
+        double sx = (double) sw / width;
+        double sy = (double) sh / height;
+        return bilinear(src, width, height, x -> (x + 0.5) * sx - 0.5, y -> (y + 0.5) * sy - 0.5);
+    }
+
+    /**
+     * Bilinear resampling where target column {@code x} (row {@code y}) reads the source at
+     * {@code sourceX.applyAsDouble(x)} ({@code sourceY.applyAsDouble(y)}), in source pixel units with
+     * pixel centres at integers; coordinates clamp to the source.
+     */
+    public static Plane bilinear(Plane src, int width, int height, IntToDoubleFunction sourceX, IntToDoubleFunction sourceY) {
+        int sw = src.width();
+        int sh = src.height();
         float[] in = src.values();
         Plane out = new Plane(width, height);
         float[] o = out.values();
         int[] x0 = new int[width];
         int[] x1 = new int[width];
         float[] fx = new float[width];
-        double sx = (double) sw / width;
         for (int x = 0; x < width; x++) {
-            double p = Math.max(0, Math.min(sw - 1, (x + 0.5) * sx - 0.5));
+            double p = Math.max(0, Math.min(sw - 1, sourceX.applyAsDouble(x)));
             x0[x] = (int) p;
             x1[x] = Math.min(sw - 1, x0[x] + 1);
             fx[x] = (float) (p - x0[x]);
         }
-        double sy = (double) sh / height;
         for (int y = 0; y < height; y++) {
-            double p = Math.max(0, Math.min(sh - 1, (y + 0.5) * sy - 0.5));
+            double p = Math.max(0, Math.min(sh - 1, sourceY.applyAsDouble(y)));
             int y0 = (int) p;
             int y1 = Math.min(sh - 1, y0 + 1);
             float fy = (float) (p - y0);

@@ -89,35 +89,7 @@ public final class Gaussian {
 
     /** Bilinear from block means back to full size; block b has its centre at (b + 0.5) f - 0.5 - pad. */
     private static Plane upsample(Plane small, int f, int pad, int width, int height) {
-        int sw = small.width();
-        int sh = small.height();
-        float[] in = small.values();
-        Plane out = new Plane(width, height);
-        float[] o = out.values();
-        int[] x0 = new int[width];
-        int[] x1 = new int[width];
-        float[] fx = new float[width];
-        for (int x = 0; x < width; x++) {
-            double p = Math.max(0, Math.min(sw - 1, (x + pad + 0.5) / f - 0.5));
-            x0[x] = (int) p;
-            x1[x] = Math.min(sw - 1, x0[x] + 1);
-            fx[x] = (float) (p - x0[x]);
-        }
-        for (int y = 0; y < height; y++) {
-            double p = Math.max(0, Math.min(sh - 1, (y + pad + 0.5) / f - 0.5));
-            int y0 = (int) p;
-            int y1 = Math.min(sh - 1, y0 + 1);
-            float fy = (float) (p - y0);
-            int r0 = y0 * sw;
-            int r1 = y1 * sw;
-            int row = y * width;
-            for (int x = 0; x < width; x++) {
-                float top = in[r0 + x0[x]] + fx[x] * (in[r0 + x1[x]] - in[r0 + x0[x]]);
-                float bottom = in[r1 + x0[x]] + fx[x] * (in[r1 + x1[x]] - in[r1 + x0[x]]);
-                o[row + x] = top + fy * (bottom - top);
-            }
-        }
-        return out;
+        return Resize.bilinear(small, width, height, x -> (x + pad + 0.5) / f - 0.5, y -> (y + pad + 0.5) / f - 0.5);
     }
 
     private static void convolveRows(float[] in, float[] out, int w, int h, float[] k) {

@@ -13,14 +13,7 @@ final class Cards {
 
     /** Card JSON with every non-ASCII character escaped, so it passes unchanged as a C string to libtorch. */
     static String asciiJson(ModelCard card) {
-        String json = Json.writeCard(card);
-        StringBuilder s = new StringBuilder(json.length());
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c < 128) s.append(c);
-            else s.append(String.format("\\u%04x", (int) c));
-        }
-        return s.toString();
+        return dev.porescope.torch.Cards.asciiJson(Json.writeCard(card));
     }
 
     /** The error for an unusable model file: the file, what is wrong, what to do. */

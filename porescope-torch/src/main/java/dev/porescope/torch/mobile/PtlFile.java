@@ -2,6 +2,7 @@ package dev.porescope.torch.mobile;
 
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.PtlArchive;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,23 +145,10 @@ public record PtlFile(Path file, ModelCard card, long bytecodeVersion, boolean h
 
     /**
      * The bytecode version: the first element of the tuple pickled in {@code bytecode.pkl}
-     * (protocol 2: PROTO, MARK or a short-tuple item, then BININT1/BININT2/BININT).
+     * (read by core's {@link PtlArchive#bytecodeVersion}).
      */
     static long bytecodeVersion(Path file, byte[] pkl) {
-        int i = 0;
-        if (pkl.length > 2 && (pkl[0] & 0xff) == 0x80) i = 2;           // PROTO n
-        if (i < pkl.length && pkl[i] == '(') i++;                        // MARK
-        if (i + 1 < pkl.length) {
-            switch (pkl[i]) {
-                case 'K': return pkl[i + 1] & 0xff;                       // BININT1
-                case 'M': if (i + 2 < pkl.length) return (pkl[i + 1] & 0xff) | (pkl[i + 2] & 0xff) << 8;  // BININT2
-                    break;
-                case 'J': if (i + 4 < pkl.length) return (pkl[i + 1] & 0xff) | (pkl[i + 2] & 0xff) << 8
-                        | (pkl[i + 3] & 0xff) << 16 | (long) pkl[i + 4] << 24;   // BININT (signed)
-                    break;
-                default: break;
-            }
-        }
-        throw Cards.bad(file, "bytecode.pkl does not start with a bytecode version; not a lite-interpreter file");
+        return PtlArchive.bytecodeVersion(pkl).orElseThrow(() -> Cards.bad(file,
+                "bytecode.pkl does not start with a bytecode version; not a lite-interpreter file"));
     }
 }

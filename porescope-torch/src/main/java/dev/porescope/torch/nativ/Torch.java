@@ -100,15 +100,11 @@ public final class Torch {
 
     /** Inference on the calling thread: its own scope and no-grad mode (grad mode is per thread). */
     public static <T> T inference(String doing, Supplier<T> work) {
-        init();
-        try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            return work.get();
-        } catch (TorchException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (isNative(e)) throw error(doing, e);
-            throw e;
-        }
+        return step(doing, () -> {
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                return work.get();
+            }
+        });
     }
 
     /** Wraps a libtorch failure with what was being done, and logs libtorch's whole message. */
