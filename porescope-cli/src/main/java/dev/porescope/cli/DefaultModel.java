@@ -17,7 +17,8 @@ import java.util.function.Function;
 
 /**
  * The model {@code porescope analyze} uses without {@code --model}: the default network shipped in
- * the CLI jar under {@value #RESOURCE_DIR} (int8 ONNX first, for speed; then the server {@code .pt}
+ * the CLI jar under {@value #RESOURCE_DIR} (fp32 ONNX first: as fast as int8 for this small network
+ * and identical to the server; then the server {@code .pt}
  * and the PyTorch Mobile {@code .ptl}). Runtimes need a file, so the resource is copied once into a
  * cache folder under a name that carries its digest. A build without the resource (or without a
  * loader for it) falls back to the DoG baseline with a one-line note.

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", sortOptions = false,
         description = {"Run the paper's experiment on the embedded default model: make sample skin photos, find their"
-                + " pores with the server model (TorchScript) and the device models (PyTorch Mobile lite and int8 ONNX),"
+                + " pores with the server model (TorchScript) and the device models (PyTorch Mobile lite, ONNX fp32 and int8),"
                 + " score them against the photos' exact labels, print the server/device parity report (the paper's"
                 + " Table 3), and write overlays and Fig. 2-style PNGs."})
 public final class DemoCommand implements Callable<Integer> {
@@ -54,6 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<Path> server = embedded.extract("default.pt");
         Optional<Path> lite = embedded.extract("default.ptl");
         Optional<Path> onnx = embedded.extract("default.onnx");
+        Optional<Path> int8 = embedded.extract("default-int8.onnx");
         if (server.isEmpty()) {
             throw new UserException("this build has no embedded default model (default.pt); rebuild it with the"
                     + " command in the README's 'Default model' section, or run 'porescope eval --model dog'");
@@ -76,7 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         List<String[]> devices = new ArrayList<>();
         lite.ifPresent(p -> devices.add(new String[]{p.toString(), "lite", "PyTorch Mobile lite interpreter, fp32"}));
-        onnx.ifPresent(p -> devices.add(new String[]{p.toString(), "onnx-int8", "ONNX Runtime, int8"}));
+        onnx.ifPresent(p -> devices.add(new String[]{p.toString(), "onnx", "ONNX Runtime, fp32"}));
+        int8.ifPresent(p -> devices.add(new String[]{p.toString(), "onnx-int8", "ONNX Runtime, int8"}));
         int step = 3;
         for (String[] device : devices) {
             heading(stdout, step++ + ". Server vs device: " + Path.of(device[0]).getFileName() + " (" + device[2]

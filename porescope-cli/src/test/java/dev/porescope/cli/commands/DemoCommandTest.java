@@ -19,7 +19,7 @@ class DemoCommandTest {
 
     @Test
     void runsThePapersExperimentOnTheEmbeddedModels(@TempDir Path dir) throws Exception {
-        for (String file : new String[]{"default.pt", "default.ptl", "default.onnx"}) {
+        for (String file : new String[]{"default.pt", "default.ptl", "default.onnx", "default-int8.onnx"}) {
             assertTrue(DefaultModel.class.getResource(DefaultModel.RESOURCE_DIR + file) != null,
                     "the CLI jar embeds " + file);
         }
@@ -27,15 +27,17 @@ class DemoCommandTest {
         Run demo = porescope("demo", "--out", out.toString(), "--count", "2", "--size", "128", "--seed", "4");
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("| agreement |"), demo.out());
-        for (String device : new String[]{"lite", "onnx-int8"}) {
+        for (String device : new String[]{"lite", "onnx", "onnx-int8"}) {
             JsonNode parity = Json.mapper().readTree(Files.readString(out.resolve("parity-" + device + ".json")));
             assertEquals(2, parity.get("count").asInt());
             assertEquals(2, parity.get("per_image").size());
             assertTrue(Files.size(out.resolve("fig2-" + device + ".png")) > 0);
         }
-        // the fp32 lite model computes what the server computes: identical pore masks
-        JsonNode lite = Json.mapper().readTree(Files.readString(out.resolve("parity-lite.json")));
-        assertEquals(1.0, lite.get("min").asDouble(), 1e-9);
+        // the fp32 phone models compute what the server computes: identical pore masks
+        for (String device : new String[]{"lite", "onnx"}) {
+            JsonNode parity = Json.mapper().readTree(Files.readString(out.resolve("parity-" + device + ".json")));
+            assertEquals(1.0, parity.get("min").asDouble(), 1e-9, device);
+        }
         assertTrue(Files.exists(out.resolve("analysis").resolve("synth-0000.overlay.png")));
     }
 }
