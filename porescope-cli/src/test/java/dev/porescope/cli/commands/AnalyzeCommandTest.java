@@ -280,16 +280,17 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    void withoutAnEmbeddedModelTheDogBaselineIsUsedWithANote() {
+    void withoutModelTheEmbeddedDefaultNetworkRuns() throws IOException {
+        // the DoG fallback for a build without embedded models is DefaultModelTest's
         Path photo = photo("i", 48, 48, 61);
-        if (DefaultModel.class.getResource(DefaultModel.RESOURCE_DIR + "default.onnx") == null
-                && DefaultModel.class.getResource(DefaultModel.RESOURCE_DIR + "default.pt") == null
-                && DefaultModel.class.getResource(DefaultModel.RESOURCE_DIR + "default.ptl") == null) {
-            Run run = porescope("analyze", photo.toString());
-            assertEquals(0, run.code(), run.err());
-            assertTrue(run.errLines().contains("porescope: " + DefaultModel.FALLBACK_NOTE), run.err());
-            assertTrue(run.out().contains("with model dog"), run.out());
-        }
+        Path json = tmp.resolve("default.json");
+        Run run = porescope("analyze", photo.toString(), "--json", json.toString());
+        assertEquals(0, run.code(), run.err());
+        assertFalse(run.err().contains(DefaultModel.FALLBACK_NOTE), run.err());
+        JsonNode card = Json.mapper().readTree(Files.readString(json)).get("model_card");
+        assertEquals("onnx", card.get("runtime").asText());
+        assertEquals("fp32", card.get("precision").asText());
+        assertEquals("slim", card.get("spec").get("name").asText());
     }
 
     @Test
