@@ -288,6 +288,30 @@ public final class SkinSynthesizer {
         return n;
     }
 
+    /** Receives a pixel index and its squared elliptical radius (1 on the ellipse's edge). */
+    private interface EllipsePixel {
+        void at(int index, double radiusSquared);
+    }
+
+    /**
+     * Visits the pixels within {@code reach} px of (cx, cy) with their squared radius in the
+     * ellipse of semi-axes a, b turned by {@code angle}.
+     */
+    private static void forEachEllipsePixel(int w, int h, double cx, double cy, double a, double b, double angle,
+                                            int reach, EllipsePixel visitor) {
+        double cos = Math.cos(angle);
+        double sin = Math.sin(angle);
+        for (int y = Math.max(0, (int) cy - reach); y <= Math.min(h - 1, (int) cy + reach); y++) {
+            for (int x = Math.max(0, (int) cx - reach); x <= Math.min(w - 1, (int) cx + reach); x++) {
+                double dx = x + 0.5 - cx;
+                double dy = y + 0.5 - cy;
+                double u = (dx * cos + dy * sin) / a;
+                double v = (-dx * sin + dy * cos) / b;
+                visitor.at(y * w + x, u * u + v * v);
+            }
+        }
+    }
+
     /** Brownish spots, larger and more coloured than pores, with soft irregular edges. */
     private void drawFreckles(SplittableRandom rng, float[][] rgb, int w, int h) {
         int n = countFor(rng, config.distractors().freckles(), w, h);
@@ -300,25 +324,14 @@ public final class SkinSynthesizer {
             double depth = 0.05 + 0.14 * rng.nextDouble();
             double a = radius * Math.sqrt(aspect);
             double b = radius / Math.sqrt(aspect);
-            double cos = Math.cos(angle);
-            double sin = Math.sin(angle);
-            int reach = (int) Math.ceil(1.4 * a) + 1;
-            for (int y = Math.max(0, (int) cy - reach); y <= Math.min(h - 1, (int) cy + reach); y++) {
-                for (int x = Math.max(0, (int) cx - reach); x <= Math.min(w - 1, (int) cx + reach); x++) {
-                    double dx = x + 0.5 - cx;
-                    double dy = y + 0.5 - cy;
-                    double u = (dx * cos + dy * sin) / a;
-                    double v = (-dx * sin + dy * cos) / b;
-                    double r = Math.sqrt(u * u + v * v);
-                    double s = smoothstep(1.35, 0.75, r);
-                    if (s <= 0) continue;
-                    float d = (float) (depth * s);
-                    int i = y * w + x;
-                    rgb[0][i] *= 1 - 0.55f * d;
-                    rgb[1][i] *= 1 - d;
-                    rgb[2][i] *= 1 - 1.35f * d;
-                }
-            }
+            forEachEllipsePixel(w, h, cx, cy, a, b, angle, (int) Math.ceil(1.4 * a) + 1, (i, q) -> {
+                double s = smoothstep(1.35, 0.75, Math.sqrt(q));
+                if (s <= 0) return;
+                float d = (float) (depth * s);
+                rgb[0][i] *= 1 - 0.55f * d;
+                rgb[1][i] *= 1 - d;
+                rgb[2][i] *= 1 - 1.35f * d;
+            });
         }
     }
 
@@ -384,22 +397,11 @@ public final class SkinSynthesizer {
             double angle = rng.nextDouble() * Math.PI;
             double a = radius * Math.sqrt(aspect);
             double b = radius / Math.sqrt(aspect);
-            double cos = Math.cos(angle);
-            double sin = Math.sin(angle);
-            int reach = (int) Math.ceil(3 * a) + 1;
-            for (int y = Math.max(0, (int) cy - reach); y <= Math.min(h - 1, (int) cy + reach); y++) {
-                for (int x = Math.max(0, (int) cx - reach); x <= Math.min(w - 1, (int) cx + reach); x++) {
-                    double dx = x + 0.5 - cx;
-                    double dy = y + 0.5 - cy;
-                    double u = (dx * cos + dy * sin) / a;
-                    double v = (-dx * sin + dy * cos) / b;
-                    double q = u * u + v * v;
-                    if (q > 9) continue;
-                    int i = y * w + x;
-                    float s = (float) (intensity * Math.exp(-q));
-                    shine[i] = 1 - (1 - shine[i]) * (1 - s);
-                }
-            }
+            forEachEllipsePixel(w, h, cx, cy, a, b, angle, (int) Math.ceil(3 * a) + 1, (i, q) -> {
+                if (q > 9) return;
+                float s = (float) (intensity * Math.exp(-q));
+                shine[i] = 1 - (1 - shine[i]) * (1 - s);
+            });
         }
         for (int i = 0; i < shine.length; i++) {
             float s = shine[i];
