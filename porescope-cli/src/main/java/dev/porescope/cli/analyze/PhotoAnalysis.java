@@ -14,7 +14,6 @@ import dev.porescope.core.json.Json;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreResult;
 import dev.porescope.core.pores.PoreSummary;
-import dev.porescope.core.tile.Tiler;
 
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -99,14 +98,14 @@ public final class PhotoAnalysis {
         clock.lap("luma");
         Plane input = analyzer.preprocessing().apply(luma);
         clock.lap("preprocess");
-        // PoreAnalyzer.probability(luma), split in its two stages
-        Plane probability = new Tiler(analyzer.tileSize(), analyzer.threads()).predict(analyzer.model(), input, tilesDone);
+        // PoreAnalyzer.analyze, stage by stage: timed, and each whole-image plane dropped once used
+        Plane probability = analyzer.predict(input, tilesDone);
         input = null;
         clock.lap("model");
         PoreResult found = analyzer.extractor().extract(probability, luma, region);
         probability = null;
         luma = null;
-        PoreSummary summary = PoreSummary.of(found.pores(), region, settings.pixelSizeUm());
+        PoreSummary summary = analyzer.summarize(found.pores(), region);
         clock.lap("pores");
 
         java.util.List<Path> written = new java.util.ArrayList<>();

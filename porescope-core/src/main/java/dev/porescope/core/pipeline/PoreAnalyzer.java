@@ -88,8 +88,17 @@ public final class PoreAnalyzer {
 
     /** As {@link #probability(Plane)}, reporting finished tiles (see {@link Tiler#tiles}). */
     public Plane probability(Plane luma, IntConsumer tilesDone) {
-        Plane input = preprocessing().apply(luma);
+        return predict(preprocessing().apply(luma), tilesDone);
+    }
+
+    /** The model stage alone: pore probability of an already preprocessed photo, tile by tile. */
+    public Plane predict(Plane input, IntConsumer tilesDone) {
         return new Tiler(tileSize, threads).predict(model, input, tilesDone);
+    }
+
+    /** The summary of {@code pores} found in {@code region}, in micrometres when a pixel size is set. */
+    public PoreSummary summarize(List<Pore> pores, Mask region) {
+        return PoreSummary.of(pores, region, pixelSizeUm);
     }
 
     /**
@@ -101,7 +110,7 @@ public final class PoreAnalyzer {
         Mask region = roi == null ? Mask.full(luma.width(), luma.height()) : roi;
         Plane probability = probability(luma);
         PoreResult result = extractor().extract(probability, luma, region);
-        PoreSummary summary = PoreSummary.of(result.pores(), region, pixelSizeUm);
+        PoreSummary summary = summarize(result.pores(), region);
         return new Analysis(probability, result.poreMask(), result.pores(), summary);
     }
 
