@@ -8,7 +8,7 @@ import dev.porescope.core.metrics.PoreMetrics;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pores.PoreExtractor;
 import dev.porescope.core.preprocess.Preprocessing;
-import dev.porescope.core.tile.Tiler;
+import dev.porescope.core.pipeline.PoreAnalyzer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,13 +28,11 @@ public final class HeldOutValidator implements Validator {
     private final List<LabelledImage> photos;
     private final List<Plane> inputs = new ArrayList<>();
     private final int minArea;
-    private final Tiler tiler;
 
     public HeldOutValidator(List<LabelledImage> photos, Preprocessing preprocessing, int minArea) {
         if (photos.isEmpty()) throw new IllegalArgumentException("no validation photos");
         this.photos = List.copyOf(photos);
         this.minArea = minArea;
-        this.tiler = new Tiler(256);
         for (LabelledImage p : photos) {
             inputs.add(preprocessing.apply(p.luma())); // the model changes, its input does not
         }
@@ -45,9 +43,10 @@ public final class HeldOutValidator implements Validator {
     @Override
     public Result validate(SegmentationModel model) {
         List<Plane> probabilities = new ArrayList<>();
-        // what PoreAnalyzer.probability does (preprocess, then tile), with the preprocessing done once
+        // PoreAnalyzer.probability without its preprocessing, which was done once above
+        PoreAnalyzer analyzer = new PoreAnalyzer(model);
         for (Plane input : inputs) {
-            probabilities.add(tiler.predict(model, input));
+            probabilities.add(analyzer.predict(input, done -> { }));
         }
         Result best = null;
         for (double t : THRESHOLDS) {
