@@ -155,4 +155,25 @@ public final class FaceZones {
         }
         return out;
     }
+
+    /** Where to write each present zone's name: the centre of its pixels, in photo pixels. */
+    public java.util.Map<Zone, FaceLandmarks.Point> anchors() {
+        double[] sx = new double[256];
+        double[] sy = new double[256];
+        long[] n = new long[256];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int l = labels[y * width + x] & 0xFF;
+                if (l == 0) continue;
+                sx[l] += x + 0.5;
+                sy[l] += y + 0.5;
+                n[l]++;
+            }
+        }
+        java.util.Map<Zone, FaceLandmarks.Point> out = new java.util.EnumMap<>(Zone.class);
+        for (Zone z : Zone.values()) {
+            if (n[z.label()] > 0) out.put(z, new FaceLandmarks.Point(sx[z.label()] / n[z.label()], sy[z.label()] / n[z.label()]));
+        }
+        return out;
+    }
 }
