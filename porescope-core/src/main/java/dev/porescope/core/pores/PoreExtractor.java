@@ -10,10 +10,12 @@ import java.util.List;
  * Turns a pore probability map into pores: threshold inside the ROI, 8-connected components, size
  * filters, the hair filter, then ImageJ-style measurements of each kept pore.
  *
- * <p>Hairs are not pores: a component at least {@link #HAIR_MIN_FERET} px long whose elongation
+ * <p>Hairs are not pores: a component at least {@link #HAIR_MIN_FERET} px long, at most
+ * {@link #HAIR_MAX_WIDTH} px thick on average ({@code area / Feret}) and whose elongation
  * {@code Feret^2 / area} exceeds {@code maxElongation} is a thin line (a brow hair, a lash, stubble,
  * a stray hair) and is dropped. For a line of length L and thickness t the elongation is about L / t;
- * for a round pore it is 4 / pi = 1.27, for an elliptic pore three times as long as wide 3.8.
+ * for a round pore it is 4 / pi = 1.27, for an elliptic pore three times as long as wide 3.8. The
+ * thickness test keeps chains of touching pores, which are long but as thick as a pore.
  *
  * @param threshold     a pixel is pore where {@code probability >= threshold}
  * @param minArea       smallest pore kept, px (inclusive)
@@ -28,6 +30,8 @@ public record PoreExtractor(double threshold, int minArea, int maxArea, double m
     public static final double HAIR_ELONGATION = 5;
     /** Shorter components are never taken for hairs (their shape is a few pixels' noise). */
     public static final double HAIR_MIN_FERET = 8;
+    /** Thicker components are never taken for hairs (a hair is 1-2 px thick at pore resolution, a pore 3-8 px). */
+    public static final double HAIR_MAX_WIDTH = 2.5;
 
     public PoreExtractor {
         if (minArea < 1 || maxArea < minArea) {
@@ -116,7 +120,8 @@ public record PoreExtractor(double threshold, int minArea, int maxArea, double m
             if (area[k] < minArea || area[k] > maxArea) continue;
             outlines[k] = Outline.trace(labels, w, h, k, first[k] % w, first[k] / w);
             double feret = outlines[k].feret();
-            keep[k] = feret < HAIR_MIN_FERET || feret * feret / area[k] <= maxElongation;
+            boolean hair = feret >= HAIR_MIN_FERET && area[k] / feret <= HAIR_MAX_WIDTH && feret * feret / area[k] > maxElongation;
+            keep[k] = !hair;
         }
         Mask poreMask = new Mask(w, h);
         boolean[] out = poreMask.bits();
