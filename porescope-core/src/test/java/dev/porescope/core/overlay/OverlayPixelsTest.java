@@ -38,9 +38,7 @@ class OverlayPixelsTest {
     }
 
     @Test
-    void zoneOutlinesFollowTheLabelBorders() {
-        // two zones side by side in a 10x6 photo: drawn through FaceZones' public label map is not possible
-        // without a face, so the border rule is checked on the pore routine's partner: a one-pixel ring
+    void refusesAPhotoOfAnotherSize() {
         int[] px = new int[36];
         assertThrows(IllegalArgumentException.class, () -> OverlayPixels.pores(px, new Mask(5, 5), java.util.List.of()));
     }
