@@ -153,7 +153,9 @@ class AnalyzeCommandTest {
     void overlayOutlinesEveryPoreAndNothingElse() {
         Path photo = photo("e", 72, 56, 13);
         Path overlay = tmp.resolve("e-overlay.png");
-        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--overlay", overlay.toString()).code());
+        // --zones none: the whole photo, so that only pore outlines change pixels
+        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--overlay",
+                overlay.toString()).code());
         ArgbImage original = ImageFiles.defaults().readArgb(photo);
         ArgbImage drawn = ImageFiles.defaults().readArgb(overlay);
         int w = 72;
@@ -231,7 +233,9 @@ class AnalyzeCommandTest {
                 && l.contains("not a PNG or JPEG")), run.err());
         assertTrue(run.err().lines().anyMatch(l -> l.contains("cut.png") && l.contains("truncated")), run.err());
         List<String> summary = run.out().lines().toList();
-        assertEquals(5, summary.size(), run.out());
+        // header, two failures, and for each good photo (skin close-ups: no face) its row and its "skin" zone row
+        assertEquals(7, summary.size(), run.out());
+        assertEquals(2, summary.stream().filter(l -> l.contains(",ok,") && l.contains(",skin,")).count(), run.out());
         assertTrue(summary.get(0).startsWith("photo,status,"));
         assertTrue(summary.stream().anyMatch(l -> l.contains("broken.png,failed,") && l.contains("not a PNG or JPEG")), run.out());
         assertTrue(summary.stream().anyMatch(l -> l.contains("p1.png,ok,64,48,")), run.out());
@@ -247,9 +251,10 @@ class AnalyzeCommandTest {
                 "--summary-csv", summary.toString());
         assertEquals(1, run.code(), run.err());
         List<String> rows = lines(summary);
-        assertEquals(3, rows.size());
-        assertTrue(rows.get(1).contains("small.png,ok,40,40,"), rows.get(1));
-        assertTrue(rows.get(2).contains("big.png,failed,") && rows.get(2).contains("over the limit"), rows.get(2));
+        assertEquals(4, rows.size(), "header, the photo, its skin zone, the failure");
+        assertTrue(rows.get(1).contains("small.png,ok,40,40,") && rows.get(1).contains(",all,"), rows.get(1));
+        assertTrue(rows.get(2).contains("small.png,ok,40,40,") && rows.get(2).contains(",skin,"), rows.get(2));
+        assertTrue(rows.get(3).contains("big.png,failed,") && rows.get(3).contains("over the limit"), rows.get(3));
         assertTrue(run.err().contains("big.png is 120x100"), run.err());
     }
 

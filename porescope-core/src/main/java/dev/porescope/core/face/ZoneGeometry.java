@@ -64,8 +64,9 @@ public final class ZoneGeometry {
     public Map<Zone, List<Point>> polygons() {
         double s = noseV / NOSE_TIP_V; // nose length relative to the average face
         Map<Zone, List<Point>> out = new EnumMap<>(Zone.class);
-        out.put(Zone.FOREHEAD, face(-0.85, -1.35, 0.85, -1.35, 0.85, -0.62, 0.16, -0.52, 0.12, -0.12,
-                -0.12, -0.12, -0.16, -0.52, -0.85, -0.62));
+        // zones reach the features; the features (brows, eyes) are cut out of them afterwards
+        out.put(Zone.FOREHEAD, face(-0.85, -1.35, 0.85, -1.35, 0.85, -0.45, 0.16, -0.45, 0.12, -0.12,
+                -0.12, -0.12, -0.16, -0.45, -0.85, -0.45));
         out.put(Zone.NOSE, face(-0.1, -0.1, 0.1, -0.1, 0.2, 0.72 * noseV, 0.28, 0.95 * noseV, 0.2, noseV + 0.02,
                 -0.2, noseV + 0.02, -0.28, 0.95 * noseV, -0.2, 0.72 * noseV));
         double cheekBottom = Math.min(mouthV, noseV + 0.45 * s);
@@ -76,7 +77,7 @@ public final class ZoneGeometry {
     }
 
     private List<Point> cheek(int side, double bottom) {
-        double[] uv = {0.34, 0.2, 0.88, 0.18, 1.0, 0.5, 0.9, bottom, 0.45, bottom, 0.34, 0.5};
+        double[] uv = {0.3, 0.12, 0.88, 0.12, 1.0, 0.5, 0.9, bottom, 0.45, bottom, 0.34, 0.5};
         for (int i = 0; i < uv.length; i += 2) uv[i] *= side;
         return face(uv);
     }
