@@ -106,7 +106,7 @@ class ZonesCommandTest {
         List<String> rows = Files.readAllLines(summary);
         assertEquals(1 + 1 + 5, rows.size(), "header, the photo, five zones");
         assertTrue(rows.get(0).endsWith(",zone,pore_score"), rows.get(0));
-        assertTrue(rows.get(3).contains(",right_cheek,"), rows.get(3));
+        assertTrue(rows.get(4).contains(",right_cheek,"), rows.get(4));
     }
 
     @Test
