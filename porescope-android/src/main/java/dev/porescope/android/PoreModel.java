@@ -51,15 +51,12 @@ public final class PoreModel implements AutoCloseable {
      */
     public PoreReport analyze(Bitmap photo, Bitmap roi, double pixelSizeUm) {
         checkOpen();
-        if (!(pixelSizeUm >= 0) || Double.isInfinite(pixelSizeUm)) {
-            throw new IllegalArgumentException("pixel size must be a positive number of micrometres, or 0 when unknown; got "
-                    + pixelSizeUm);
-        }
+        Double pixelSize = pixelSize(pixelSizeUm);
         int[] argb = Bitmaps.argb(photo, "photo");
         int w = photo.getWidth();
         int h = photo.getHeight();
         Mask roiMask = roi == null ? null : Bitmaps.roi(roi, w, h);
-        return analyze(Luma.fromArgb(argb, w, h), roiMask, pixelSizeUm > 0 ? pixelSizeUm : null);
+        return analyze(Luma.fromArgb(argb, w, h), roiMask, pixelSize);
     }
 
     /**
@@ -74,10 +71,7 @@ public final class PoreModel implements AutoCloseable {
      */
     public PoreReport analyzeZones(Bitmap photo, double pixelSizeUm) {
         checkOpen();
-        if (!(pixelSizeUm >= 0) || Double.isInfinite(pixelSizeUm)) {
-            throw new IllegalArgumentException("pixel size must be a positive number of micrometres, or 0 when unknown; got "
-                    + pixelSizeUm);
-        }
+        Double pixelSize = pixelSize(pixelSizeUm);
         int[] argb = Bitmaps.argb(photo, "photo");
         int w = photo.getWidth();
         int h = photo.getHeight();
@@ -85,7 +79,6 @@ public final class PoreModel implements AutoCloseable {
         if (!zones.usable()) {
             throw new IllegalArgumentException("cannot count pores in this photo: " + zones.note());
         }
-        Double pixelSize = pixelSizeUm > 0 ? pixelSizeUm : null;
         PoreAnalyzer.Analysis analysis = analyzer.withPixelSizeUm(pixelSize).analyze(Luma.fromArgb(argb, w, h), zones.analysed());
         return new PoreReport(model.card().name(), analysis, zones, ZoneFigures.of(analysis.pores(), zones, pixelSize));
     }
@@ -138,6 +131,15 @@ public final class PoreModel implements AutoCloseable {
             closed = true;
             model.close();
         }
+    }
+
+    /** The pixel size for core (null = unknown), or why it is not one. */
+    private static Double pixelSize(double pixelSizeUm) {
+        if (!(pixelSizeUm >= 0) || Double.isInfinite(pixelSizeUm)) {
+            throw new IllegalArgumentException("pixel size must be a positive number of micrometres, or 0 when unknown; got "
+                    + pixelSizeUm);
+        }
+        return pixelSizeUm > 0 ? pixelSizeUm : null;
     }
 
     private void checkOpen() {
