@@ -36,13 +36,4 @@ public record FaceLandmarks(Point rightEye, Point leftEye, Point noseTip, Point 
     private static double eyeDistance(Point a, Point b) {
         return Math.hypot(b.x() - a.x(), b.y() - a.y());
     }
-
-    /** The same face in the photo flipped left-right (pixel centres at i + 0.5, so x becomes width - x). */
-    public FaceLandmarks mirrored(int width) {
-        return new FaceLandmarks(flip(leftEye, width), flip(rightEye, width), flip(noseTip, width), flip(mouth, width));
-    }
-
-    private static Point flip(Point p, int width) {
-        return p == null ? null : new Point(width - p.x(), p.y());
-    }
 }
