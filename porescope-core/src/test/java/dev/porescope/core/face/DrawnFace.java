@@ -25,7 +25,12 @@ final class DrawnFace {
 
     /** Draws a face whose eyes are {@code d} px apart, midway point at (cx, cy). */
     DrawnFace face(double cx, double cy, double d) {
-        ellipse(cx, cy + 0.35 * d, 1.1 * d, 1.55 * d, SKIN);
+        return face(cx, cy, d, SKIN);
+    }
+
+    /** As {@link #face(double, double, double)} with another skin colour. */
+    DrawnFace face(double cx, double cy, double d, int skin) {
+        ellipse(cx, cy + 0.35 * d, 1.1 * d, 1.55 * d, skin);
         for (int side = -1; side <= 1; side += 2) {
             ellipse(cx + side * 0.47 * d, cy - 0.38 * d, 0.3 * d, 0.05 * d, 0xFF3C2D28);  // brow
             ellipse(cx + side * 0.5 * d, cy, 0.18 * d, 0.035 * d, 0xFF2A2020);         // lash line of a closed eye

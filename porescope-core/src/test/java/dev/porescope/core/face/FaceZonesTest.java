@@ -45,6 +45,20 @@ class FaceZonesTest {
     }
 
     @Test
+    void findsFacesOfLightAndDarkSkin() {
+        // Fitzpatrick-like tones from very light to very dark; brows and lashes stay darker than each
+        for (int skin : new int[]{0xFFF6DCCB, 0xFFC68642, 0xFF8D5524, 0xFF5C3A21}) {
+            DrawnFace drawn = new DrawnFace(1200, 1300).face(CX, CY, D, skin).noise(5);
+            FaceZones zones = FaceZones.find(drawn.argb, drawn.width, drawn.height);
+            String tone = Integer.toHexString(skin);
+            assertEquals(FaceZones.Status.FACE, zones.status(), tone + ": " + zones.note());
+            assertEquals(CX - D / 2, zones.landmarks().rightEye().x(), 0.04 * D, tone);
+            assertEquals(Zone.NOSE.label(), zones.label((int) CX, (int) (CY + 0.3 * D)), tone);
+            assertEquals(Zone.LEFT_CHEEK.label(), zones.label((int) (CX + 0.65 * D), (int) (CY + 0.55 * D)), tone);
+        }
+    }
+
+    @Test
     void theMirroredFaceHasTheMirroredZones() {
         DrawnFace drawn = new DrawnFace(1200, 1300).face(CX - 40, CY, D).noise(2);
         int w = drawn.width;
