@@ -12,7 +12,9 @@ import dev.porescope.core.preprocess.Gaussian;
  * {@link #CHROMA_SPREADS} spreads of that median and it is not much darker than the median skin.
  * Dark features are what is at least {@link #DARKER} darker than the skin around it (a Gaussian of
  * {@link #SURROUND_SIGMA} reduced px) in connected patches of a size that no pore reaches
- * ({@link #minFeatureArea}): brows, lashes, eyes, nostrils, hair strands, the lip line. They are left
+ * ({@link #minFeatureArea}): brows, lashes, eyes, nostrils, hair strands, the lip line; and patches
+ * only a little darker but much busier than skin ({@link #BUSY}: hair over skin, sparse brows,
+ * stubble). They are left
  * out of the skin, and {@link FaceFinder} looks for eyes and brows among them.
  */
 public final class SkinMask {
@@ -23,6 +25,10 @@ public final class SkinMask {
     static final double MIN_RELATIVE_LUMA = 0.5;
     static final double DARKER = 0.15;
     static final double SURROUND_SIGMA = 8;
+    /** Hairy patches (brows, stubble, hair over skin) need only be this much darker ... */
+    static final double DARKER_WHEN_BUSY = 0.04;
+    /** ... when their fine texture (mean luma step between neighbouring pixels, relative) is this many times the skin's median. */
+    static final double BUSY = 2.5;
 
     final int scale;
     final int width;
@@ -71,21 +77,28 @@ public final class SkinMask {
         float[] bs = blue.values();
         float[] rs = red.values();
         int[] counts = new int[n];
+        float[] texture = new float[n];
         for (int py = 0; py < photoHeight; py++) {
             int row = (py / scale) * w;
+            float previous = Float.NaN;
             for (int px = 0; px < photoWidth; px++) {
                 int p = argb[py * photoWidth + px];
                 float rr = (p >>> 16) & 0xFF;
                 float gg = (p >>> 8) & 0xFF;
                 float bb = p & 0xFF;
                 int i = row + px / scale;
-                ys[i] += 0.299f * rr + 0.587f * gg + 0.114f * bb;
+                float lum = 0.299f * rr + 0.587f * gg + 0.114f * bb;
+                // fine texture: mean step between neighbours along the row (hair is busy, skin is smooth)
+                if (px > 0) texture[i] += Math.abs(lum - previous);
+                previous = lum;
+                ys[i] += lum;
                 bs[i] += 128 - 0.168736f * rr - 0.331264f * gg + 0.5f * bb;
                 rs[i] += 128 + 0.5f * rr - 0.418688f * gg - 0.081312f * bb;
                 counts[i]++;
             }
         }
         for (int i = 0; i < n; i++) {
+            texture[i] /= counts[i] * Math.max(1f, ys[i] / counts[i]);
             ys[i] /= counts[i];
             bs[i] /= counts[i];
             rs[i] /= counts[i];
@@ -124,7 +137,16 @@ public final class SkinMask {
         float[] l = local.values();
         Mask dark = new Mask(w, h);
         boolean[] dk = dark.bits();
-        for (int i = 0; i < n; i++) dk[i] = l[i] < (1 - DARKER) * s[i] || y[i] < MIN_RELATIVE_LUMA * mY;
+        float[] skinTexture = new float[m];
+        int t = 0;
+        for (int i = 0; i < n; i++) {
+            if (r[i] >= 133 && r[i] <= 180 && b[i] >= 75 && b[i] <= 130 && y[i] >= 40) skinTexture[t++] = texture[i];
+        }
+        double busy = BUSY * median(skinTexture, t);
+        for (int i = 0; i < n; i++) {
+            dk[i] = l[i] < (1 - DARKER) * s[i] || y[i] < MIN_RELATIVE_LUMA * mY
+                    || (l[i] < (1 - DARKER_WHEN_BUSY) * s[i] && texture[i] > busy);
+        }
         Components parts = Components.of(dark);
         int[] areas = parts.areas();
         int minArea = minFeatureArea(w, h);
