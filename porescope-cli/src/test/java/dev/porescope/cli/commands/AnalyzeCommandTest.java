@@ -63,7 +63,7 @@ class AnalyzeCommandTest {
     void maskHasThePhotosSizeAndIsTheAnalysisPoreMask() {
         Path photo = photo("a", 97, 71, 3);
         Path mask = tmp.resolve("out/a-mask.png");
-        Run run = porescope("analyze", photo.toString(), "--model", "dog", "--mask", mask.toString());
+        Run run = porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--mask", mask.toString());
         assertEquals(0, run.code(), run.err());
         Mask written = ImageFiles.defaults().readMask(mask);
         PoreAnalyzer.Analysis expected = analysis(photo, DogModel.defaults(), null, null);
@@ -78,7 +78,7 @@ class AnalyzeCommandTest {
     void csvHasOneImageJRowPerPore() throws IOException {
         Path photo = photo("b", 80, 64, 5);
         Path csv = tmp.resolve("b.csv");
-        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--csv", csv.toString()).code());
+        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--csv", csv.toString()).code());
         List<Pore> pores = analysis(photo, DogModel.defaults(), null, null).pores();
         List<String> rows = lines(csv);
         assertEquals(pores.size() + 1, rows.size());
@@ -102,7 +102,7 @@ class AnalyzeCommandTest {
         Path csv = tmp.resolve("c.csv");
         Path json = tmp.resolve("c.json");
         double um = 2.5;
-        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--pixel-size-um", "2.5",
+        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--pixel-size-um", "2.5",
                 "--csv", csv.toString(), "--json", json.toString()).code());
         PoreAnalyzer.Analysis px = analysis(photo, DogModel.defaults(), null, null);
         List<String> rows = lines(csv);
@@ -319,7 +319,7 @@ class AnalyzeCommandTest {
         // orientation 6: the stored image is shown turned 90 degrees clockwise
         Files.write(jpeg, TestImages.insertSegment(TestImages.jpeg(stored), TestImages.exifOrientation(6)));
         Path mask = tmp.resolve("rotated-mask.png");
-        assertEquals(0, porescope("analyze", jpeg.toString(), "--model", "dog", "--mask", mask.toString()).code());
+        assertEquals(0, porescope("analyze", jpeg.toString(), "--model", "dog", "--zones", "none", "--mask", mask.toString()).code());
         Mask written = ImageFiles.defaults().readMask(mask);
         assertEquals(40, written.width());
         assertEquals(64, written.height());

@@ -29,6 +29,8 @@ public final class SkinMask {
     static final double DARKER_WHEN_BUSY = 0.04;
     /** ... when their fine texture (mean luma step between neighbouring pixels, relative) is this many times the skin's median. */
     static final double BUSY = 2.5;
+    /** The texture rule needs blocks of at least this many photo pixels a side. */
+    static final int MIN_BUSY_SCALE = 3;
 
     final int scale;
     final int width;
@@ -142,7 +144,8 @@ public final class SkinMask {
         for (int i = 0; i < n; i++) {
             if (r[i] >= 133 && r[i] <= 180 && b[i] >= 75 && b[i] <= 130 && y[i] >= 40) skinTexture[t++] = texture[i];
         }
-        double busy = BUSY * median(skinTexture, t);
+        // the texture of a block says "hair" only when a block is larger than a pore (else pores are busy too)
+        double busy = scale >= MIN_BUSY_SCALE ? BUSY * median(skinTexture, t) : Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             dk[i] = l[i] < (1 - DARKER) * s[i] || y[i] < MIN_RELATIVE_LUMA * mY
                     || (l[i] < (1 - DARKER_WHEN_BUSY) * s[i] && texture[i] > busy);
