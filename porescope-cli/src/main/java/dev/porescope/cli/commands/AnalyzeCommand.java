@@ -96,7 +96,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Path histogram;
 
     @Option(names = "--out-dir", paramLabel = "DIR",
-            description = "Write every output of every photo here: NAME.mask.png, NAME.overlay.png, NAME.json, NAME.csv, NAME.histogram.png.")
+            description = "Write every output of every photo here: NAME.mask.png, NAME.overlay.png, NAME.json, NAME.csv, NAME.histogram.png, NAME.zones.png (with zones).")
     Path outDir;
 
     @Option(names = "--summary-csv", paramLabel = "FILE", description = "Write one row per photo (pores, density, areas, or why it failed).")
