@@ -440,11 +440,13 @@ function drawHistogram(bins, unit) {
   const hg = c.getContext('2d');
   hg.clearRect(0, 0, c.width, c.height);
   if (!bins.length) return;
+  const short = (v) => v >= 1e6 ? fmt(v / 1e6, 1) + 'M' : v >= 1e4 ? fmt(v / 1e3, 0) + 'k' : fmt(v, 0);
   const max = Math.max(1, ...bins.map((b) => b.count));
-  const left = 34, bottom = c.height - 34, top = 10, width = c.width - left - 6;
+  const left = 34, bottom = c.height - 44, top = 18, width = c.width - left - 6;
   const bw = width / bins.length;
   hg.font = '10px sans-serif';
   hg.fillStyle = '#444';
+  hg.fillText('pores per area bin (' + unit + ')', left, 10);
   hg.fillText(String(max), 2, top + 8);
   hg.fillText('0', 2, bottom);
   bins.forEach((b, i) => {
@@ -453,13 +455,11 @@ function drawHistogram(bins, unit) {
     hg.fillRect(left + i * bw + 1, bottom - bh, bw - 2, bh);
     hg.save();
     hg.fillStyle = '#444';
-    hg.translate(left + i * bw + bw / 2, bottom + 4);
-    hg.rotate(Math.PI / 4);
-    hg.fillText(fmt(b.from, 0) + (b.to == null ? '+' : '-' + fmt(b.to, 0)), 0, 6);
+    hg.translate(left + i * bw + bw / 2 - 3, bottom + 4);
+    hg.rotate(Math.PI / 3);
+    hg.fillText(short(b.from) + (b.to == null ? '+' : '-' + short(b.to)), 0, 0);
     hg.restore();
   });
-  hg.fillStyle = '#444';
-  hg.fillText('pores per area bin (' + unit + ')', left, c.height - 2);
 }
 
 // ------------------------------------------------------------------ wiring
@@ -499,6 +499,18 @@ window.addEventListener('drop', (e) => {
 });
 selectTool('pan');
 redraw();
+
+// /?result=ID shows a result the API made earlier (e.g. by curl)
+const earlier = new URLSearchParams(location.search).get('result');
+if (earlier && /^[0-9a-f]{16}$/.test(earlier)) {
+  run((async () => {
+    const response = await fetch('/api/results/' + earlier);
+    if (!response.ok) throw new Error(await errorOf(response));
+    const result = await response.json();
+    await show(result);
+    setStatus(result.photo + ': ' + result.summary.count + ' pores in ' + result.width + 'x' + result.height + ' px', 'ready');
+  })());
+}
 
 // for scripts and the browser test: where an image pixel is on screen, and the state
 window.porescope = { state, toView, toImage, fit };
