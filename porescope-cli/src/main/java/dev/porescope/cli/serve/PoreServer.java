@@ -301,6 +301,10 @@ public final class PoreServer implements AutoCloseable {
 
     private static String message(Exception e) {
         if (e instanceof io.javalin.http.HttpResponseException h) return h.getMessage();
-        return Main.message(e);
+        String message = Main.message(e);
+        // an internal error is also the operator's business: one line on the server's stderr
+        System.err.println("porescope: " + message);
+        if (System.getenv(Main.DEBUG_ENV) != null) e.printStackTrace();
+        return message;
     }
 }
