@@ -21,6 +21,7 @@ const state = {
   scale: 1, ox: 0, oy: 0, // view: screen px per image px; image coordinate at the view's top-left
   tool: 'pan',
   undo: [],
+  added: 0, removed: 0, // pixels painted / removed against the model's mask
   saved: null,
 };
 
@@ -93,6 +94,8 @@ async function show(result) {
   state.modelMask = modelMask;
   state.mask = modelMask.slice();
   state.undo = [];
+  state.added = 0;
+  state.removed = 0;
   state.saved = null;
   state.layer = scratch;
   state.layerCtx = sg;
@@ -206,7 +209,7 @@ let drag = null;
 view.addEventListener('contextmenu', (e) => e.preventDefault());
 view.addEventListener('pointerdown', (e) => {
   if (!state.photo) return;
-  view.setPointerCapture(e.pointerId);
+  try { view.setPointerCapture(e.pointerId); } catch (err) { /* a synthetic pointer: no capture needed */ }
   const r = view.getBoundingClientRect();
   const cx = e.clientX - r.left, cy = e.clientY - r.top;
   const panning = state.tool === 'pan' || e.button !== 0 || e.shiftKey;
@@ -256,10 +259,18 @@ function brushRadius() { return Number($('brushSize').value) / 2; }
 /** An edit in progress: the pixels it changed and their values before. */
 function newStroke() { return { index: [], old: [], seen: new Set(), box: [Infinity, Infinity, -Infinity, -Infinity] }; }
 
+/** Sets pixel i of the mask, keeping the counts of pixels added and removed against the model's mask. */
+function setPixel(i, value) {
+  const m = state.modelMask[i];
+  if (state.mask[i] !== m) { if (m) state.removed--; else state.added--; }
+  state.mask[i] = value;
+  if (value !== m) { if (m) state.removed++; else state.added++; }
+}
+
 function change(stroke, i, value) {
   if (state.mask[i] === value) return;
   if (!stroke.seen.has(i)) { stroke.seen.add(i); stroke.index.push(i); stroke.old.push(state.mask[i]); }
-  state.mask[i] = value;
+  setPixel(i, value);
   const x = i % state.width, y = (i - x) / state.width, b = stroke.box;
   if (x < b[0]) b[0] = x; if (y < b[1]) b[1] = y; if (x > b[2]) b[2] = x; if (y > b[3]) b[3] = y;
 }
@@ -327,22 +338,16 @@ function pushUndo(stroke) {
 function undo() {
   const edit = state.undo.pop();
   if (!edit) return;
-  for (let k = 0; k < edit.index.length; k++) state.mask[edit.index[k]] = edit.old[k];
+  for (let k = 0; k < edit.index.length; k++) setPixel(edit.index[k], edit.old[k]);
   paintLayer(edit.box[0], edit.box[1], edit.box[2] + 1, edit.box[3] + 1);
   updateEdits();
   redraw();
 }
 
 function updateEdits() {
-  let added = 0, removed = 0;
-  if (state.mask) {
-    for (let i = 0; i < state.mask.length; i++) {
-      if (state.mask[i] !== state.modelMask[i]) { if (state.mask[i]) added++; else removed++; }
-    }
-  }
   $('undo').disabled = state.undo.length === 0;
   $('edits').textContent = state.undo.length === 0 ? 'No corrections yet.'
-    : state.undo.length + ' corrections: ' + added + ' px added, ' + removed + ' px removed.';
+    : state.undo.length + ' corrections: ' + state.added + ' px added, ' + state.removed + ' px removed.';
 }
 
 // ------------------------------------------------------------------ save
@@ -513,4 +518,4 @@ if (earlier && /^[0-9a-f]{16}$/.test(earlier)) {
 }
 
 // for scripts and the browser test: where an image pixel is on screen, and the state
-window.porescope = { state, toView, toImage, fit };
+window.porescope = { state, toView, toImage, fit, draw };
