@@ -17,6 +17,7 @@ const state = {
   mask: null,         // Uint8Array, 1 = pore (the current, corrected mask)
   modelMask: null,    // Uint8Array, the model's mask
   layer: null,        // canvas of the pore layer (photo size)
+  levels: [],         // smaller copies of photo and layer for zoomed-out views
   layerCtx: null,
   scale: 1, ox: 0, oy: 0, // view: screen px per image px; image coordinate at the view's top-left
   tool: 'pan',
@@ -100,6 +101,7 @@ async function show(result) {
   state.layer = scratch;
   state.layerCtx = sg;
   sg.clearRect(0, 0, w, h);
+  state.levels = await smallerLevels(photo);
   paintLayer(0, 0, w, h);
   showSummary(result);
   $('tools').hidden = false;
@@ -129,6 +131,31 @@ function paintLayer(x0, y0, x1, y1) {
     }
   }
   state.layerCtx.putImageData(part, x0, y0);
+  for (const level of state.levels) level.dirty = true;
+}
+
+/**
+ * Copies of the photo at 1/2, 1/4, 1/8 of its size (a mipmap): zoomed out, a 12 MP photo is drawn
+ * from the copy whose pixels are about one screen pixel, not scaled down whole on every frame.
+ */
+async function smallerLevels(photo) {
+  const levels = [];
+  for (const f of [2, 4, 8]) {
+    const w = Math.round(photo.width / f), h = Math.round(photo.height / f);
+    if (Math.min(w, h) < 256) break;
+    const small = await createImageBitmap(photo, { resizeWidth: w, resizeHeight: h, resizeQuality: 'medium' });
+    const layer = document.createElement('canvas');
+    layer.width = w; layer.height = h;
+    levels.push({ f, photo: small, layer, layerCtx: layer.getContext('2d'), dirty: true });
+  }
+  return levels;
+}
+
+/** The coarsest level still at least one screen pixel a level pixel; null = the full photo. */
+function levelFor(scale) {
+  let best = null;
+  for (const level of state.levels) if (scale * level.f <= 1) best = level;
+  return best;
 }
 
 // ------------------------------------------------------------------ view: zoom and pan at screen resolution
@@ -153,10 +180,19 @@ function draw() {
   if (!state.photo) return;
   // only the visible part of the photo is drawn, scaled by the GPU: smooth on 12 MP
   const s = state.scale * dpr;
-  g.setTransform(s, 0, 0, s, -state.ox * s, -state.oy * s);
+  const level = levelFor(state.scale);
+  const f = level ? level.f : 1;
+  g.setTransform(s * f, 0, 0, s * f, -state.ox * s, -state.oy * s);
   g.imageSmoothingEnabled = state.scale < 2;
-  g.drawImage(state.photo, 0, 0);
-  if ($('showOverlay').checked) g.drawImage(state.layer, 0, 0);
+  g.drawImage(level ? level.photo : state.photo, 0, 0);
+  if ($('showOverlay').checked) {
+    if (level && level.dirty) {
+      level.layerCtx.clearRect(0, 0, level.layer.width, level.layer.height);
+      level.layerCtx.drawImage(state.layer, 0, 0, level.layer.width, level.layer.height);
+      level.dirty = false;
+    }
+    g.drawImage(level ? level.layer : state.layer, 0, 0);
+  }
   g.setTransform(1, 0, 0, 1, 0, 0);
   if (state.tool === 'brush' || state.tool === 'eraser') drawBrushCursor(dpr);
 }
