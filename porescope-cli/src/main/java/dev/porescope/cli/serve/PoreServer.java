@@ -64,7 +64,14 @@ public final class PoreServer implements AutoCloseable {
             config.routes.post("/api/results/{id}/review", this::review);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.retryAfterSeconds()));
             config.routes.exception(UserException.class, (e, ctx) -> error(ctx, 400, Main.message(e), null));
-            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, status(e), message(e), null));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                ApiException upload = uploadProblem(e);
+                if (upload != null) {
+                    error(ctx, upload.status(), upload.getMessage(), null);
+                } else {
+                    error(ctx, status(e), message(e), null);
+                }
+            });
             config.routes.error(404, ctx -> {
                 if (!isJson(ctx)) error(ctx, 404, "no such address: " + SafeNames.printable(ctx.path())
                         + "; see /api/openapi.json", null);
@@ -123,13 +130,13 @@ public final class PoreServer implements AutoCloseable {
     }
 
     private void analyze(Context ctx) throws IOException {
+        requireLength(ctx);
         AnalysisService.Options options = new AnalysisService.Options(
                 number(ctx, "threshold", 0, 1, false), number(ctx, "pixel_size_um", 0, Double.MAX_VALUE, false));
         String zones = param(ctx, "zones");
         if (zones != null && !zones.equals("false")) {
             throw new ApiException(400, "face zones are not in this build of porescope; leave out 'zones'");
         }
-        requireLength(ctx);
         AnalysisService.Stored stored;
         if (ctx.isMultipart()) {
             UploadedFile photo = uploaded(ctx, "photo");
@@ -198,7 +205,7 @@ public final class PoreServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
-    private static UploadedFile uploaded(Context ctx, String field) {
+    private UploadedFile uploaded(Context ctx, String field) {
         UploadedFile file;
         try {
             file = ctx.uploadedFile(field);
@@ -214,13 +221,35 @@ public final class PoreServer implements AutoCloseable {
         return file;
     }
 
-    private static RuntimeException tooLargeOr(RuntimeException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (m.contains("exceed") || m.contains("too large") || m.contains("max")) {
-            return new ApiException(413, "the upload is larger than the server's limit; scale the photo down or start"
-                    + " the server with a larger --max-upload-mb");
+    private RuntimeException tooLargeOr(RuntimeException e) {
+        ApiException upload = uploadProblem(e);
+        return upload != null ? upload : e;
+    }
+
+    /**
+     * What Jetty's multipart parser threw, as the answer it deserves: 413 when a part or the request
+     * passed the size limit (seen only while streaming when there is no Content-Length), 400 for a body
+     * that is not multipart; null for anything else.
+     */
+    ApiException uploadProblem(Throwable e) {
+        boolean badMessage = false;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("exceed") || m.contains("too large") || m.contains("max file size") || m.contains("413")) {
+                return new ApiException(413, "the upload is larger than the server's limit of "
+                        + analyses.limits().maxUploadBytes() / (1024 * 1024) + " MB; scale the photo down or start the server"
+                        + " with a larger --max-upload-mb");
+            }
+            badMessage |= t instanceof org.eclipse.jetty.http.BadMessageException || m.contains("multipart");
         }
-        return e;
+        return badMessage ? new ApiException(400, "the upload is not valid multipart/form-data (" + SafeNames.printable(
+                rootMessage(e)) + "); send the photo as the multipart field 'photo' or as the raw body") : null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return String.valueOf(t.getMessage());
     }
 
     /** 413 from the Content-Length alone, before a byte of the body is read. */
@@ -233,13 +262,19 @@ public final class PoreServer implements AutoCloseable {
         }
     }
 
-    private static String param(Context ctx, String name) {
+    private String param(Context ctx, String name) {
         String q = ctx.queryParam(name);
-        if (q == null && ctx.isMultipart()) q = ctx.formParam(name);
+        if (q == null && ctx.isMultipart()) {
+            try {
+                q = ctx.formParam(name);
+            } catch (RuntimeException e) {
+                throw tooLargeOr(e);
+            }
+        }
         return q == null || q.isBlank() ? null : q.strip();
     }
 
-    private static Double number(Context ctx, String name, double above, double atMost, boolean required) {
+    private Double number(Context ctx, String name, double above, double atMost, boolean required) {
         String text = param(ctx, name);
         if (text == null) {
             if (required) throw new ApiException(400, "'" + name + "' is missing");

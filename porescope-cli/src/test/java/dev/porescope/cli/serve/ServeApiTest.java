@@ -134,6 +134,9 @@ class ServeApiTest {
             System.arraycopy(Files.readAllBytes(photo), 0, twoMb, 0, 8);
             assertEquals(413, postRaw(small, "/api/analyze", twoMb).statusCode());
             assertEquals(413, postFile(small, "/api/analyze", "photo", "x.png", new byte[3 << 20]).statusCode());
+            HttpResponse<byte[]> chunked = postFile(small, "/api/analyze", "photo", "x.png", new byte[3 << 20], true);
+            assertEquals(413, chunked.statusCode(), new String(chunked.body()));
+            assertTrue(json(chunked).get("error").asText().contains("limit"), new String(chunked.body()));
         }
     }
 
@@ -188,13 +191,11 @@ class ServeApiTest {
                 removed++;
             }
         }
-        int added = 0;
+        int[] free = pixelsWithoutPores(model, 7);
         for (int y = 0; y < 5; y++) {
-            for (int x = 0; x < 5; x++) {
-                if (!corrected.get(x, y)) added++;
-                corrected.set(x, y, true);
-            }
+            for (int x = 0; x < 5; x++) corrected.set(free[0] + x, free[1] + y, true);
         }
+        int added = 25;
         Path correctedFile = tmp.resolve("corrected.png");
         ImageFiles.writeMask(corrected, correctedFile);
         HttpResponse<byte[]> saved = postFile(server, r.get("links").get("review").asText(), "mask", "whatever.png",
@@ -224,6 +225,20 @@ class ServeApiTest {
         assertEquals(400, refused.statusCode());
         assertTrue(json(refused).get("error").asText().contains("80x96"), new String(refused.body()));
         assertEquals(1, DataFolder.load(data).size());
+    }
+
+    /** Top-left corner of a {@code side} x {@code side} square without pore pixels. */
+    private static int[] pixelsWithoutPores(Mask mask, int side) {
+        for (int y = 0; y + side <= mask.height(); y++) {
+            for (int x = 0; x + side <= mask.width(); x++) {
+                boolean free = true;
+                for (int dy = 0; dy < side && free; dy++) {
+                    for (int dx = 0; dx < side && free; dx++) free = !mask.get(x + dx, y + dy);
+                }
+                if (free) return new int[] {x + 1, y + 1};
+            }
+        }
+        throw new AssertionError("no pore-free square in the test photo");
     }
 
     @Test

@@ -57,6 +57,12 @@ final class ServeClient {
     /** POST of one file as multipart/form-data field {@code field}. */
     static HttpResponse<byte[]> postFile(PoreServer server, String path, String field, String fileName, byte[] content)
             throws IOException, InterruptedException {
+        return postFile(server, path, field, fileName, content, false);
+    }
+
+    /** As above; {@code chunked}: without Content-Length, so that only the streamed size can be checked. */
+    static HttpResponse<byte[]> postFile(PoreServer server, String path, String field, String fileName, byte[] content,
+                                         boolean chunked) throws IOException, InterruptedException {
         String boundary = "porescope-test-boundary-7f3a";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
@@ -65,7 +71,8 @@ final class ServeClient {
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri(server, path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.toByteArray()))
+                        : HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
