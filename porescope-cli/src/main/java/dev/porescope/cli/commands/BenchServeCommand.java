@@ -250,6 +250,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "serve / analyze throughput: %.2fx; max heap %d MB; process peak RSS %s%n",
                 rows.get(1).photosPerSecond() / rows.get(0).photosPerSecond(), Runtime.getRuntime().maxMemory() >> 20,
                 peakRss());
+        out.println("latency: analyze = one photo's analysis (all photos queued at once); serve = one request, upload to"
+                + " answer, including its wait for one of the " + parallel + " analysis slots");
         out.println(BenchInferCommand.machine());
         out.flush();
     }
