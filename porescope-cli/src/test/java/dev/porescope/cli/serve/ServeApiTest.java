@@ -6,7 +6,11 @@ import dev.porescope.cli.TestImages;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.image.Mask;
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.pores.Components;
 import org.junit.jupiter.api.AfterAll;
@@ -225,6 +229,36 @@ class ServeApiTest {
         assertEquals(400, refused.statusCode());
         assertTrue(json(refused).get("error").asText().contains("80x96"), new String(refused.body()));
         assertEquals(1, DataFolder.load(data).size());
+    }
+
+    @Test
+    void anAnalysisPastTheTimeoutIs503AndItsMemoryReturnsWhenItEnds() throws Exception {
+        // the DoG model, 2.5 s slower per tile: past a 1 s timeout
+        DogModel dog = DogModel.defaults();
+        SegmentationModel slow = new SegmentationModel() {
+            @Override public Plane predict(Plane tile) {
+                try {
+                    Thread.sleep(2500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return dog.predict(tile);
+            }
+            @Override public int margin() { return dog.margin(); }
+            @Override public ModelCard card() { return dog.card(); }
+        };
+        AnalysisService analyses = new AnalysisService(slow, "slow dog", ImageFiles.defaults(),
+                new AnalysisService.Limits(8L << 20, 64L << 20, 1, 1, 1, 4));
+        try (PoreServer slowServer = new PoreServer(analyses, new ReviewSaver(null))) {
+            slowServer.start("127.0.0.1", 0);
+            HttpResponse<byte[]> r = postRaw(slowServer, "/api/analyze?name=slow.png", Files.readAllBytes(photo(tmp, "slow", 40, 40, 3)));
+            assertEquals(503, r.statusCode(), new String(r.body()));
+            assertTrue(json(r).get("error").asText().contains("took longer than 1 s"), new String(r.body()));
+            assertTrue(r.headers().firstValue("Retry-After").isPresent());
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (analyses.memoryFreeBytes() < analyses.memoryBudgetBytes() && System.nanoTime() < end) Thread.sleep(50);
+            assertEquals(analyses.memoryBudgetBytes(), analyses.memoryFreeBytes(), "the memory comes back when the analysis ends");
+        }
     }
 
     /** Top-left corner of a {@code side} x {@code side} square without pore pixels. */
