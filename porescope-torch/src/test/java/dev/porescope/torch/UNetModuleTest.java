@@ -72,7 +72,7 @@ class UNetModuleTest {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             assertTrue(zip.stream().anyMatch(e -> e.getName().endsWith("/extra/porescope.json")));
         }
-        assertEquals(TINY, ModelFiles.readCard(file).spec());
+        assertEquals(TINY, TorchFiles.serverCard(file).spec());
         try (UNetModule loaded = UNetModule.load(file)) {
             assertFalse(loaded.isTraining());
             float[] after = Torch.inference("test", () -> Torch.floats(loaded.forward(Torch.tensor(input, 1, 1, 32, 32))));

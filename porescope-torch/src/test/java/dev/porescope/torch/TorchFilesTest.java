@@ -2,6 +2,7 @@ package dev.porescope.torch;
 
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.core.unet.UNetSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +16,14 @@ import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class ModelFilesTest {
+class TorchFilesTest {
 
     @Test
     void aFileThatIsNotAZipIsRefusedBeforeLibtorch(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("notes.pt");
         Files.writeString(f, "this is not a model");
-        var e = assertThrows(ModelFiles.NotAModelException.class, () -> TorchModel.load(f));
-        assertTrue(e.getMessage().startsWith(f + ": not a PoreScope model file"), e.getMessage());
+        var e = assertThrows(ModelFileException.class, () -> TorchModel.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": is not a model file PoreScope knows"), e.getMessage());
     }
 
     @Test
@@ -33,8 +34,8 @@ class ModelFilesTest {
             zip.write(new byte[]{(byte) 0x80, 2});
             zip.closeEntry();
         }
-        var e = assertThrows(ModelFiles.NotAModelException.class, () -> TorchModel.load(f));
-        assertTrue(e.getMessage().contains("without a porescope.json card"), e.getMessage());
+        var e = assertThrows(ModelFileException.class, () -> TorchModel.load(f));
+        assertTrue(e.getMessage().contains("not a PoreScope model (it has no porescope.json model card)"), e.getMessage());
     }
 
     @Test
@@ -46,7 +47,7 @@ class ModelFilesTest {
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.setLength(raf.length() - 100);
         }
-        var e = assertThrows(ModelFiles.NotAModelException.class, () -> TorchModel.load(f));
+        var e = assertThrows(ModelFileException.class, () -> TorchModel.load(f));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
@@ -57,7 +58,7 @@ class ModelFilesTest {
         try (UNetModule m = UNetModule.create(UNetModuleTest.TINY, 1)) {
             m.save(f, UNetModuleTest.card(other)); // the card lies about the network
         }
-        var e = assertThrows(ModelFiles.NotAModelException.class, () -> TorchModel.load(f));
+        var e = assertThrows(ModelFileException.class, () -> TorchModel.load(f));
         assertTrue(e.getMessage().contains("card and weights do not match"), e.getMessage());
     }
 
@@ -72,14 +73,14 @@ class ModelFilesTest {
             zip.write(json.getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
-        var e = assertThrows(ModelFiles.NotAModelException.class, () -> ModelFiles.readCard(f));
+        var e = assertThrows(ModelFileException.class, () -> TorchFiles.serverCard(f));
         assertTrue(e.getMessage().contains("someone-else/7"), e.getMessage());
     }
 
     @Test
     void aMissingFileSaysSo(@TempDir Path dir) {
-        var e = assertThrows(ModelFiles.NotAModelException.class, () -> ModelFiles.readCard(dir.resolve("none.pt")));
-        assertTrue(e.getMessage().contains("no such model file"), e.getMessage());
+        var e = assertThrows(ModelFileException.class, () -> TorchFiles.serverCard(dir.resolve("none.pt")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 
     @Test
