@@ -46,7 +46,7 @@ public final class OnnxModel extends RuntimeModel {
         if (intraOpThreads < 0) throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
         ModelFile file = ModelFileReader.read(path);
         if (!file.kind().onnxRuntime()) {
-            throw new ModelFileException(path + ": is a " + file.kind().description() + ", not an ONNX Runtime model (.onnx, .ort)");
+            throw new ModelFileException(path + ": is " + file.kind().aDescription() + ", not an ONNX Runtime model (.onnx, .ort)");
         }
         GraphCheck.check(file);
         OnnxModel model;

@@ -102,4 +102,29 @@ class ForeignGraphTest {
         assertTrue(e.getMessage().startsWith(p + ": is not a PoreScope model"), e.getMessage());
         assertTrue(!e.getMessage().contains("ONNX Runtime"), "refused by the pure-Java check: " + e.getMessage());
     }
+
+    @Test
+    void flippedWeightBitsAreRefusedAtLoadByTheGoldenPairs() throws Exception {
+        // flip an exponent bit of every 7th float of the first initializer: same structure, other weights
+        GraphProto.Builder g = good.getGraph().toBuilder();
+        TensorProto w = g.getInitializer(0);
+        byte[] raw = w.getRawData().toByteArray();
+        assertTrue(raw.length >= 4, "first initializer holds float data");
+        for (int i = 3; i < raw.length; i += 28) raw[i] ^= 0x20;
+        g.setInitializer(0, w.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(raw)));
+        Path p = dir.resolve("flipped.onnx");
+        Files.write(p, good.toBuilder().setGraph(g).build().toByteArray());
+        GraphCheck.check(ModelFileReader.read(p)); // structurally still PoreScope's graph
+        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxModel.load(p));
+        assertTrue(e.getMessage().startsWith(p + ": does not compute what it computed when it was made"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void anOnnxNamedOrtAndTheReverseAreOneClearLine() throws Exception {
+        Path named = dir.resolve("really-onnx.ort");
+        Files.write(named, good.toByteArray());
+        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxModel.load(named));
+        assertTrue(e.getMessage().contains("is an ONNX model by its content but is named .ort; rename it to .onnx"), e.getMessage());
+    }
 }

@@ -36,7 +36,7 @@ public final class TorchFiles {
                     + " (no bytecode.pkl inside); export it with 'porescope export --format ptl'");
         }
         if (f.kind() != kind) {
-            throw new ModelFileException(file + ": is a " + f.kind().description() + ", not a " + kind.description()
+            throw new ModelFileException(file + ": is " + f.kind().aDescription() + ", not " + kind.aDescription()
                     + "; use a ." + kind.extension() + " file");
         }
         GeneratedCode.check(f);

@@ -89,4 +89,50 @@ class TorchFilesTest {
         assertTrue(e.getMessage().contains("paper"), e.getMessage());
     }
 
+
+    /** {@code file} rewritten with {@code code/__torch__.py} changed by {@code edit}; every other entry stored as is. */
+    private static Path withCode(Path file, Path out, java.util.function.UnaryOperator<String> edit) throws Exception {
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(file.toFile());
+             ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+            for (var e = in.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                byte[] data = in.getInputStream(entry).readAllBytes();
+                if (entry.getName().endsWith("code/__torch__.py")) {
+                    data = edit.apply(new String(data, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                }
+                zip.putNextEntry(new ZipEntry(entry.getName()));
+                zip.write(data);
+                zip.closeEntry();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aModelWhoseCodeIsNotTheGeneratedCodeIsRefusedBeforeLibtorchLoadsIt(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.pt");
+        try (UNetModule m = UNetModule.create(UNetModuleTest.TINY, 1)) {
+            m.save(f, UNetModuleTest.card(UNetModuleTest.TINY));
+        }
+        TorchFiles.serverCard(f); // the generated code passes
+        Path loop = withCode(f, dir.resolve("loop.pt"), code -> code.replace("torch.relu(", "torch.sigmoid("));
+        var e = assertThrows(ModelFileException.class, () -> TorchModel.load(loop));
+        assertTrue(e.getMessage().startsWith(loop + ": is not a PoreScope model of spec '" + UNetModuleTest.TINY.name() + "'"),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void theCodeComparisonIsPureJava() {
+        var expected = java.util.Map.of("code/__torch__.py", "def forward(self, x):\n  return torch.relu(x)\n");
+        assertNull(GeneratedCode.difference(expected, expected));
+        assertTrue(GeneratedCode.difference(java.util.Map.of("code/__torch__.py",
+                "def forward(self, x):\n  while True: pass\n"), expected).contains("line 2"));
+        assertTrue(GeneratedCode.difference(java.util.Map.of(), expected).startsWith("lacks code/__torch__.py"));
+        assertTrue(GeneratedCode.difference(java.util.Map.of("code/__torch__.py", expected.get("code/__torch__.py"),
+                "code/__torch__/evil.py", "x"), expected).contains("evil.py"));
+        // mangling and frozen-constant numbers differ between runs and weights, nothing else does
+        assertEquals(GeneratedCode.normalized(java.util.Map.of("code/__torch__/___torch_mangle_3.py", "CONSTANTS.c7")),
+                GeneratedCode.normalized(java.util.Map.of("code/__torch__/___torch_mangle_0.py", "CONSTANTS.c2")));
+    }
 }

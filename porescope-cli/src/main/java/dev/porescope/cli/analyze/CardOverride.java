@@ -16,10 +16,7 @@ public final class CardOverride implements SegmentationModel {
 
     public CardOverride(SegmentationModel model, Preprocessing preprocessing) {
         this.model = model;
-        ModelCard c = model.card();
-        this.card = new ModelCard(c.format(), c.name(), c.spec(), preprocessing, c.threshold(), c.minArea(),
-                c.runtime(), c.precision(), c.dataDigest(), c.seed(), c.steps(), c.validation(), c.libraries(),
-                c.golden(), c.extra());
+        this.card = model.card().withPreprocessing(preprocessing);
     }
 
     @Override public Plane predict(Plane tile) { return model.predict(tile); }

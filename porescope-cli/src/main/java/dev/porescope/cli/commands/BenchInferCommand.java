@@ -121,7 +121,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     /** A random-weight server model of {@code unet} and its exports: .pt, .ptl, fp32/fp16/int8 .onnx. */
     private List<Candidate> exportAll(UNetSpec unet, Path dir, PrintWriter err) {
         ModelCard card = new ModelCard(ModelCard.FORMAT, unet.name(), unet, Preprocessing.standard(), 0.5, 4,
-                "torchscript", "fp32", null, seed, 0, Map.of(), Map.of(), List.of(), Map.of("note", "random weights (bench infer)"));
+                ModelCard.RUNTIME_TORCHSCRIPT, ModelCard.FP32, null, seed, 0, Map.of(), Map.of(), List.of(), Map.of("note", "random weights (bench infer)"));
         Path pt = dir.resolve(unet.name() + ".pt");
         try (UNetModule module = UNetModule.create(unet, seed)) {
             module.save(pt, card);

@@ -33,6 +33,11 @@ public enum ModelFileKind {
 
     public String description() { return description; }
 
+    /** The description with its article ("an ONNX model", "a TorchScript server model"). */
+    public String aDescription() {
+        return ("AEIOU".indexOf(description.charAt(0)) >= 0 ? "an " : "a ") + description;
+    }
+
     /** Whether a card saying {@code cardRuntime} may sit in a file of this kind (an .ort may keep its .onnx card). */
     public boolean accepts(String cardRuntime) {
         if (this == ORT) return ModelCard.RUNTIME_ORT.equals(cardRuntime) || ModelCard.RUNTIME_ONNX.equals(cardRuntime);

@@ -63,12 +63,12 @@ public final class ModelFileReader {
      */
     public static ModelFile parse(String name, byte[] bytes) {
         if (bytes.length < MIN_FILE_BYTES) {
-            throw bad(name, "has only " + bytes.length + " bytes; it is empty or truncated: copy or export it again");
+            throw bad(name, "is not a PoreScope model file: it has only " + bytes.length + " bytes (empty or truncated); copy or export it again");
         }
         ModelFileKind content = kindOf(bytes);
         ModelFileKind named = ModelFileKind.ofName(name);
         if (named != null && content != null && content != ModelFileKind.TORCHSCRIPT && named != content) {
-            throw bad(name, "is a " + content.description() + " by its content but is named ." + named.extension()
+            throw bad(name, "is " + content.aDescription() + " by its content but is named ." + named.extension()
                     + "; rename it to ." + content.extension() + " (or export the kind you meant)");
         }
         if (content == null) {
@@ -120,7 +120,7 @@ public final class ModelFileReader {
                     + " export it with 'porescope export --format ptl'");
         }
         if (named != null && named != kind) {
-            throw bad(name, "is a " + kind.description() + " by its content but is named ." + named.extension()
+            throw bad(name, "is " + kind.aDescription() + " by its content but is named ." + named.extension()
                     + "; rename it to ." + kind.extension() + " (or export the kind you meant)");
         }
         ZipArchive.Entry cardEntry = zip.entry(prefix + CARD_ENTRY);
@@ -226,7 +226,7 @@ public final class ModelFileReader {
             throw bad(name, "its model card has no network spec, so it is not a U-Net model");
         }
         if (!kind.accepts(card.runtime())) {
-            throw bad(name, "is a " + kind.description() + " but its model card says runtime '" + card.runtime()
+            throw bad(name, "is " + kind.aDescription() + " but its model card says runtime '" + card.runtime()
                     + "'; use the file made for that runtime, or export it again with 'porescope export --format "
                     + kind.extension() + "'");
         }
