@@ -58,13 +58,7 @@ public final class OnnxModel extends RuntimeModel {
             throw new ModelFileException(path + ": was rejected by ONNX Runtime (" + e.getMessage().lines().findFirst().orElse("")
                     + "); export it again", e);
         }
-        try {
-            Golden.verifyOnLoad(model, path.toString());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return Golden.verifiedOnLoad(model, path.toString());
     }
 
     public Path path() { return path; }

@@ -48,13 +48,7 @@ public final class TorchModel extends RuntimeModel {
             module.close();
             throw e;
         }
-        try {
-            Golden.verifyOnLoad(model, file.toString());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return Golden.verifiedOnLoad(model, file.toString());
     }
 
     @Override

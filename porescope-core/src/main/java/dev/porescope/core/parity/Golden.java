@@ -214,4 +214,15 @@ public final class Golden {
         }
         return r;
     }
+
+    /** {@code model} after {@link #verifyOnLoad}; a refused model is closed before the exception leaves. */
+    public static <M extends SegmentationModel> M verifiedOnLoad(M model, String file) {
+        try {
+            verifyOnLoad(model, file);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
 }

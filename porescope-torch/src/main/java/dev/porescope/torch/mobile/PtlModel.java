@@ -70,13 +70,7 @@ public final class PtlModel extends RuntimeModel {
             model.close();
             throw Cards.bad(path, "the network does not match its model card: " + e.getMessage(), e);
         }
-        try {
-            Golden.verifyOnLoad(model, path.toString());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return Golden.verifiedOnLoad(model, path.toString());
     }
 
     /** What the file says about itself (card, bytecode version). */
