@@ -2,6 +2,7 @@ package dev.porescope.core.modelfile;
 
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.unet.UNetSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,9 @@ public final class ModelFileReader {
     public static final long MAX_FILE_BYTES = 1L << 30;
     /** Smallest plausible model file; anything shorter is certainly truncated. */
     public static final int MIN_FILE_BYTES = 16;
+    /** Most trainable parameters a card's spec may describe (the paper's network has 2.1 million). */
+    public static final long MAX_PARAMETERS = 64_000_000L;
+
     /** Highest lite bytecode version that org.pytorch:pytorch_android_lite 1.12.2 and 1.13.1 load. */
     public static final long MAX_ANDROID_BYTECODE_VERSION = 8;
 
@@ -224,6 +228,12 @@ public final class ModelFileReader {
         }
         if (card.spec() == null) {
             throw bad(name, "its model card has no network spec, so it is not a U-Net model");
+        }
+        UNetSpec spec = card.spec();
+        if (spec.widths().size() > 12 || spec.widths().stream().anyMatch(w -> w > 4096) || spec.convsPerLevel() > 8 || spec.kernel() > 15 || spec.poolKernel() > 15
+                || spec.inChannels() > 16 || spec.classes() > 64 || spec.parameterCount() > MAX_PARAMETERS) {
+            throw bad(name, "its model card describes a network far larger than any PoreScope U-Net (" + spec.widths().size()
+                    + " levels); not a PoreScope model");
         }
         if (!kind.accepts(card.runtime())) {
             throw bad(name, "is " + kind.aDescription() + " but its model card says runtime '" + card.runtime()

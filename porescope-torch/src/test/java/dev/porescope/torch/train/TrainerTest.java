@@ -74,6 +74,12 @@ class TrainerTest {
         assertEquals(best.dice(), card.validation().get("dice"));
         assertEquals(r.bestStep(), card.steps());
         assertEquals(best == seen.get(0) ? 3 : 6, r.bestStep());
+        // the saved model carries golden pairs, and the loaded file reproduces them (checked at every load)
+        assertEquals(2, card.golden().size());
+        try (var model = dev.porescope.torch.TorchModel.load(dir.resolve("m.pt"))) {
+            var check = dev.porescope.core.parity.Golden.check(model);
+            assertTrue(check.passed(), check.message());
+        }
     }
 
     @Test
