@@ -120,7 +120,7 @@ public final class ModelLoader {
 
     /**
      * A PyTorch Mobile lite {@code .ptl}: zip, checksums, bytecode version and card are checked in
-     * pure Java ({@code PtlFile.inspect}) before libtorch opens it.
+     * pure Java (core's {@code ModelFileReader}, then the code against the spec's) before libtorch opens it.
      */
     private static SegmentationModel ptlModel(Path file) {
         try {
@@ -134,7 +134,7 @@ public final class ModelLoader {
 
     /**
      * An ONNX {@code .onnx} or ONNX Runtime {@code .ort}: the protobuf or flatbuffer and its card are
-     * walked in pure Java ({@code ModelFile.read}) before ONNX Runtime sees the bytes.
+     * walked in pure Java (core's {@code ModelFileReader}, the graph against the spec) before ONNX Runtime sees the bytes.
      */
     public static SegmentationModel onnxModel(Path file, int threads) {
         try {

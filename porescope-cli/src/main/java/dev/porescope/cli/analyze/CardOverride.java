@@ -15,8 +15,13 @@ public final class CardOverride implements SegmentationModel {
     private final ModelCard card;
 
     public CardOverride(SegmentationModel model, Preprocessing preprocessing) {
+        this(model, model.card().withPreprocessing(preprocessing));
+    }
+
+    /** {@code model} under another card (e.g. {@link ModelCard#withThreshold}); the weights are the model's. */
+    public CardOverride(SegmentationModel model, ModelCard card) {
         this.model = model;
-        this.card = model.card().withPreprocessing(preprocessing);
+        this.card = card;
     }
 
     @Override public Plane predict(Plane tile) { return model.predict(tile); }

@@ -168,7 +168,7 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (TorchException e) {
             throw new UserException("libtorch failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            // NotAModelException (card and weights do not match, damaged file) and bad export settings
+            // ModelFileException (card and weights do not match, damaged or foreign file) and bad export settings
             throw new UserException(e.getMessage(), e);
         }
     }
