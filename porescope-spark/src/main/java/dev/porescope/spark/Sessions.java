@@ -31,7 +31,9 @@ final class Sessions {
         }
         SparkSession.Builder builder = SparkSession.builder().appName(appName).master(chosen);
         if (chosen.startsWith("local")) {
-            builder.config("spark.ui.enabled", "false"); // no web UI port for an in-process run
+            // in-process: no web UI, and the driver's ports on the loopback interface only
+            builder.config("spark.ui.enabled", "false")
+                    .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
         }
         return new Started(builder.getOrCreate(), true);
     }

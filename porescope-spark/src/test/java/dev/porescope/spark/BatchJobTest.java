@@ -100,7 +100,8 @@ class BatchJobTest {
         assertEquals(CORRUPT, analyzeFailed, "analyze refuses exactly the corrupt ones");
 
         spark = SparkSession.builder().master("local[2]").appName("BatchJobTest")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1").getOrCreate();
         model = ModelPayload.resolve(null, new PrintWriter(new StringWriter()));
     }
 
