@@ -143,6 +143,10 @@ public final class PhotoBatch {
                         (System.nanoTime() - batchStart) / 1e9);
                 err.flush();
             }
+            Path pending = new Path(root, Tables.PENDING);
+            if (fs.exists(pending) && fs.listStatus(pending).length == 0) fs.delete(pending, false);
+        } catch (IOException e) {
+            err.println("porescope: could not remove the empty " + Tables.PENDING + " folder (" + oneLine(e.getMessage()) + ")");
         } finally {
             shipped.destroy();
             if (done != null) done.unpersist();

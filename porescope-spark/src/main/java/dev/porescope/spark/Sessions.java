@@ -33,7 +33,8 @@ final class Sessions {
         if (chosen.startsWith("local")) {
             // in-process: no web UI, and the driver's ports on the loopback interface only
             builder.config("spark.ui.enabled", "false")
-                    .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
+                    .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+                    .config("spark.sql.debug.maxToStringFields", "200"); // the photo row is wider than Spark's default 25
         }
         return new Started(builder.getOrCreate(), true);
     }
