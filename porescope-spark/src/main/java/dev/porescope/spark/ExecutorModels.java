@@ -4,7 +4,6 @@ import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.UserException;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
-import dev.porescope.onnx.OnnxModel;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
@@ -57,7 +56,7 @@ final class ExecutorModels {
             file.toFile().deleteOnExit();
             Files.write(file, model.bytes());
             // one intra-op thread: Spark runs one task per core, each task thread runs its own tiles
-            return OnnxModel.load(file, 1);
+            return ModelLoader.onnxModel(file, 1);
         } catch (IOException e) {
             throw new UserException("cannot write the model to the executor's temporary folder (" + e.getMessage()
                     + "); check java.io.tmpdir on the executors", e);
