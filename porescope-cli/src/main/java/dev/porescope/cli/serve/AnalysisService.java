@@ -67,7 +67,7 @@ public final class AnalysisService implements AutoCloseable {
      * @param threshold   pore probability threshold instead of the model card's; null = the card's
      * @param pixelSizeUm micrometres per pixel; null = pixels
      */
-    public record Options(Double threshold, Double pixelSizeUm) { }
+    public record Options(Double threshold, Double pixelSizeUm, boolean zones) { }
 
     /** One analysed photo and its files, all inside {@code dir}, which the server alone names. */
     public record Stored(String id, String name, Path dir, Path photo, int width, int height, Double pixelSizeUm) {
@@ -224,7 +224,7 @@ public final class AnalysisService implements AutoCloseable {
                 .withThreads(Math.max(1, limits.threadsPerPhoto()))
                 .withPixelSizeUm(options.pixelSizeUm());
         PhotoAnalysis job = new PhotoAnalysis(new PhotoAnalysis.Settings(analyzer, files, null, null,
-                options.pixelSizeUm(), modelName, Map.of()));
+                options.pixelSizeUm(), modelName, Map.of(), options.zones()));
         Path rawJson = dir.resolve("analysis.json");
         Stored stored = new Stored(id, stem, dir, photo, 0, 0, options.pixelSizeUm());
         PhotoAnalysis.Result result = job.run(photo, new PhotoAnalysis.Outputs(stored.mask(), stored.overlay(),

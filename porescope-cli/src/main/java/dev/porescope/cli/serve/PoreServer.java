@@ -131,12 +131,13 @@ public final class PoreServer implements AutoCloseable {
 
     private void analyze(Context ctx) throws IOException {
         requireLength(ctx);
-        AnalysisService.Options options = new AnalysisService.Options(
-                number(ctx, "threshold", 0, 1, false), number(ctx, "pixel_size_um", 0, Double.MAX_VALUE, false));
         String zones = param(ctx, "zones");
-        if (zones != null && !zones.equals("false")) {
-            throw new ApiException(400, "face zones are not in this build of porescope; leave out 'zones'");
+        if (zones != null && !zones.equals("auto") && !zones.equals("none")) {
+            throw new ApiException(400, "zones must be 'auto' (face zones, the default, as analyze --zones auto) or 'none' (the whole photo), not '" + zones + "'");
         }
+        AnalysisService.Options options = new AnalysisService.Options(
+                number(ctx, "threshold", 0, 1, false), number(ctx, "pixel_size_um", 0, Double.MAX_VALUE, false),
+                !"none".equals(zones));
         AnalysisService.Stored stored;
         if (ctx.isMultipart()) {
             UploadedFile photo = uploaded(ctx, "photo");

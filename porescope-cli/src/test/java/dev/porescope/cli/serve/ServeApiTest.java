@@ -96,6 +96,24 @@ class ServeApiTest {
     }
 
     @Test
+    void zonesOptionIsAnalyzesZonesOption() throws Exception {
+        Path photo = photo(tmp, "zones", 110, 90, 7);
+        for (String zones : List.of("auto", "none")) {
+            Path cliJson = tmp.resolve("zones-" + zones + ".json");
+            Run cli = porescope("analyze", photo.toString(), "--model", "dog", "--zones", zones, "--json", cliJson.toString());
+            assertEquals(0, cli.code(), cli.err());
+            JsonNode expected = Json.mapper().readTree(cliJson.toFile());
+            JsonNode r = json(postRaw(server, "/api/analyze?name=zones.png&zones=" + zones, Files.readAllBytes(photo)));
+            assertEquals(expected.get("summary"), r.get("summary"), zones);
+            assertEquals(expected.get("zones"), r.get("zones"), zones);
+            assertEquals(zones.equals("auto"), r.has("zone_finder"), zones);
+        }
+        HttpResponse<byte[]> bad = postRaw(server, "/api/analyze?name=zones.png&zones=maybe", Files.readAllBytes(photo));
+        assertEquals(400, bad.statusCode());
+        assertTrue(json(bad).get("error").asText().contains("'auto'"), new String(bad.body()));
+    }
+
+    @Test
     void rawBodyAndThresholdGoThroughTheCardsThreshold() throws Exception {
         Path photo = photo(tmp, "raw", 100, 80, 5);
         JsonNode atCard = json(postRaw(server, "/api/analyze?name=raw.png", Files.readAllBytes(photo)));

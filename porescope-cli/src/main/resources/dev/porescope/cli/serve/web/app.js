@@ -440,7 +440,7 @@ function showSummary(r) {
     tr.children[1].textContent = v;
     $('summaryTable').appendChild(tr);
   }
-  showZones(r.zones);
+  showZones(r.zones, r.zone_finder);
   drawHistogram(s.areaHistogram || [], unit);
   $('dlCsv').href = r.links.csv;
   $('dlJson').href = r.links.self;
@@ -450,25 +450,27 @@ function showSummary(r) {
   $('summary').hidden = false;
 }
 
-/** Per-zone table when the analysis has zones (an object or a list of zone summaries). */
-function showZones(zones) {
+/** Per-zone table when the analysis has zones (analyze --json's "zones": one row per face zone). */
+function showZones(zones, finder) {
   const box = $('zones');
   box.innerHTML = '';
-  if (!zones) return;
-  const entries = Array.isArray(zones)
-    ? zones.map((z, i) => [z.zone || z.name || ('zone ' + (i + 1)), z])
-    : Object.entries(zones);
-  if (!entries.length) return;
+  if (finder && finder.note) {
+    const p = document.createElement('p');
+    p.textContent = finder.note;
+    box.appendChild(p);
+  }
+  if (!Array.isArray(zones) || !zones.length) return;
   const table = document.createElement('table');
-  table.innerHTML = '<tr><th>zone</th><th class="num">pores</th><th class="num">per 100x100 px</th><th class="num">mean area</th></tr>';
-  for (const [name, z] of entries) {
-    const s = (z && z.summary) || z || {};
+  table.innerHTML = '<tr><th>zone</th><th class="num">pores</th><th class="num">per 100x100 px</th>'
+    + '<th class="num">mean area</th><th class="num">score</th></tr>';
+  for (const z of zones) {
     const tr = document.createElement('tr');
-    tr.innerHTML = '<td></td><td class="num"></td><td class="num"></td><td class="num"></td>';
-    tr.children[0].textContent = name;
-    tr.children[1].textContent = fmt(s.count, 0);
-    tr.children[2].textContent = fmt(s.per100x100);
-    tr.children[3].textContent = fmt(s.meanArea);
+    tr.innerHTML = '<td></td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num"></td>';
+    tr.children[0].textContent = z.name;
+    tr.children[1].textContent = fmt(z.pores, 0);
+    tr.children[2].textContent = fmt(z.pores_per_100x100_px);
+    tr.children[3].textContent = fmt(z.mean_area);
+    tr.children[4].textContent = fmt(z.pore_score, 0);
     table.appendChild(tr);
   }
   const h = document.createElement('h3');
