@@ -36,10 +36,9 @@ rm -rf "$WORK"
 mkdir -p "$WORK"/{deps,classes,dex,apk,filtered}
 
 echo "build-apk: library jars (porescope-android, porescope-core) and their runtime dependencies" >&2
-(cd "$ROOT" && "${MVN[@]}" -Dmaven.test.skip=true -pl porescope-android -am package)
-(cd "$ROOT" && "${MVN[@]}" -pl porescope-android dependency:copy-dependencies -DincludeScope=runtime \
-    -DexcludeGroupIds=dev.porescope -DoutputDirectory="$WORK/deps")
-cp "$ROOT"/porescope-core/target/porescope-core-*[0-9T].jar "$ROOT"/porescope-android/target/porescope-android-*[0-9T].jar "$WORK/deps/"
+(cd "$ROOT" && "${MVN[@]}" -Dmaven.test.skip=true -pl porescope-android -am package dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$WORK/deps")
+cp "$ROOT"/porescope-android/target/porescope-android-*[0-9T].jar "$WORK/deps/"
 
 echo "build-apk: D8 $R8_VERSION, pytorch_android_lite $LITE_VERSION and the Android API from Maven Central" >&2
 get() { (cd "$ROOT" && "${MVN[@]}" dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.stripVersion=true); }
@@ -70,7 +69,8 @@ for jar in "$WORK"/deps/*.jar; do
     zip -q -d "$WORK/filtered/$name" 'META-INF/*' >/dev/null 2>&1 || true
 done
 (cd "$WORK/classes" && zip -q -r "$WORK/filtered/sample.jar" .)
-java -cp "$WORK/r8.jar" com.android.tools.r8.D8 --release --min-api "$MIN_SDK" --lib "$ANDROID_JAR" \
+JDK_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+java -cp "$WORK/r8.jar" com.android.tools.r8.D8 --release --min-api "$MIN_SDK" --lib "$ANDROID_JAR" --lib "$JDK_HOME" \
     --output "$WORK/dex" "$WORK"/filtered/*.jar 2> "$WORK/d8.log" || { cat "$WORK/d8.log" >&2; die "D8 failed"; }
 
 echo "build-apk: packing dex, native libraries ($ABIS), aligning and signing" >&2
@@ -82,7 +82,7 @@ for abi in $ABIS; do
     mkdir -p "$WORK/apk/lib/$abi"
     cp "$WORK/jni/jni/$abi/"*.so "$WORK/apk/lib/$abi/"
 done
-(cd "$WORK/apk" && zip -q -r -0 "$WORK/unsigned.apk" lib)
+(cd "$WORK/apk" && zip -q -r "$WORK/unsigned.apk" lib)   # compressed: the manifest keeps extractNativeLibs at its default (true)
 zipalign -p -f 4 "$WORK/unsigned.apk" "$WORK/aligned.apk"
 KEYSTORE="${KEYSTORE:-$WORK/debug.keystore}"
 if [[ ! -f $KEYSTORE ]]; then
