@@ -36,14 +36,19 @@ rm -rf "$WORK"
 mkdir -p "$WORK"/{deps,classes,dex,apk,filtered}
 
 echo "build-apk: library jars (porescope-android, porescope-core) and their runtime dependencies" >&2
-(cd "$ROOT" && "${MVN[@]}" -Dmaven.test.skip=true -pl porescope-android -am package dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$WORK/deps")
-cp "$ROOT"/porescope-android/target/porescope-android-*[0-9T].jar "$WORK/deps/"
+(cd "$ROOT" && "${MVN[@]}" -Dmaven.test.skip=true -pl porescope-android -am package)
+cp "$ROOT"/porescope-core/target/porescope-core-*[0-9T].jar "$ROOT"/porescope-android/target/porescope-android-*[0-9T].jar "$WORK/deps/"
 
 echo "build-apk: D8 $R8_VERSION, pytorch_android_lite $LITE_VERSION and the Android API from Maven Central" >&2
 get() { (cd "$ROOT" && "${MVN[@]}" dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.stripVersion=true); }
 get "com.android.tools:r8:$R8_VERSION" "$WORK"
 get "org.pytorch:pytorch_android_lite:$LITE_VERSION:aar" "$WORK"
+# what an app's Gradle build would take with porescope-android: core's Jackson (the runtime scope of
+# both poms), and pytorch_android_lite's Java dependencies
+JACKSON="$(sed -n 's|.*<jackson.version>\(.*\)</jackson.version>.*|\1|p' "$ROOT/pom.xml")"
+for a in jackson-databind jackson-core jackson-annotations; do
+    get "com.fasterxml.jackson.core:$a:$JACKSON" "$WORK/deps"
+done
 get "com.facebook.fbjni:fbjni-java-only:0.2.2" "$WORK/deps"
 get "com.facebook.soloader:nativeloader:0.10.1" "$WORK/deps"
 get "org.robolectric:android-all:14-robolectric-10818077" "$WORK"
