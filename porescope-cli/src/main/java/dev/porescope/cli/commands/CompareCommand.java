@@ -17,6 +17,7 @@ import dev.porescope.core.parity.ParityReport;
 import dev.porescope.core.parity.ParityReport.Comparison;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.torch.mobile.LiteRunnerModel;
+import dev.porescope.torch.mobile.PtlFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -175,6 +176,11 @@ public final class CompareCommand implements Callable<Integer> {
             return ptl ? new Device(m, runtime + " (TorchScript copy on the JVM's libtorch)", "--ptl-runtime torchscript:"
                     + " the .ptl's TorchScript copy ran on full libtorch, so the device column is the server's arithmetic,"
                     + " not the phone's lite interpreter") : new Device(m, runtime, null);
+        }
+        try {
+            PtlFile.inspect(Path.of(device));   // a bad file is one clear error, before any warning about runtimes
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ModelLoader.withWhatToDo(e.getMessage(), "export it again with 'porescope export --format ptl'"), e);
         }
         String reason;
         Optional<Path> runner = LiteRunnerModel.runner();
