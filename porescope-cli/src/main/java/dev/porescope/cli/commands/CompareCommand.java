@@ -17,7 +17,6 @@ import dev.porescope.core.parity.ParityReport;
 import dev.porescope.core.parity.ParityReport.Comparison;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.torch.mobile.LiteRunnerModel;
-import dev.porescope.torch.mobile.PtlFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,7 +177,7 @@ public final class CompareCommand implements Callable<Integer> {
                     + " not the phone's lite interpreter") : new Device(m, runtime, null);
         }
         try {
-            PtlFile.inspect(Path.of(device));   // a bad file is one clear error, before any warning about runtimes
+            dev.porescope.torch.TorchFiles.check(Path.of(device), dev.porescope.core.modelfile.ModelFileKind.PTL);   // a bad file is one clear error, before any warning about runtimes
         } catch (IllegalArgumentException e) {
             throw new UserException(ModelLoader.withWhatToDo(e.getMessage(), "export it again with 'porescope export --format ptl'"), e);
         }

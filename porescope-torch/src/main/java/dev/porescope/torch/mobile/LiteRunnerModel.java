@@ -3,6 +3,9 @@ package dev.porescope.torch.mobile;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.torch.TorchFiles;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -36,7 +39,8 @@ public final class LiteRunnerModel implements SegmentationModel {
     /** Environment variable naming the runner executable, when the property is not set. */
     public static final String ENV = "PORESCOPE_LITE_RUNNER";
 
-    private final PtlFile file;
+    private final ModelFile file;
+    private final Path path;
     private final Process process;
     private final DataInputStream in;
     private final OutputStream out;
@@ -44,8 +48,9 @@ public final class LiteRunnerModel implements SegmentationModel {
     private final String runtime;
     private boolean closed;
 
-    private LiteRunnerModel(PtlFile file, Process process, Path errors) {
+    private LiteRunnerModel(ModelFile file, Path path, Process process, Path errors) {
         this.file = file;
+        this.path = path;
         this.process = process;
         this.errors = errors;
         this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
@@ -81,11 +86,11 @@ public final class LiteRunnerModel implements SegmentationModel {
     }
 
     /**
-     * Opens {@code ptl} in the runner. The file is checked in pure Java first ({@link PtlFile#inspect});
+     * Opens {@code ptl} in the runner. The file is checked in pure Java first ({@link TorchFiles#check});
      * then the runner loads it and one small tile checks the output shape against the card.
      */
     public static LiteRunnerModel open(Path runner, Path ptl, int threads) {
-        PtlFile info = PtlFile.inspect(ptl);
+        ModelFile info = TorchFiles.check(ptl, ModelFileKind.PTL);
         Path errors;
         Process process;
         try {
@@ -96,7 +101,7 @@ public final class LiteRunnerModel implements SegmentationModel {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the lite-interpreter runner " + runner + ": " + e.getMessage(), e);
         }
-        LiteRunnerModel model = new LiteRunnerModel(info, process, errors);
+        LiteRunnerModel model = new LiteRunnerModel(info, ptl, process, errors);
         try {
             int side = 2 * info.card().spec().sizeMultiple();
             model.predict(new Plane(side, side));
@@ -114,7 +119,7 @@ public final class LiteRunnerModel implements SegmentationModel {
         try {
             int status = readInt();
             String text = readText();
-            if (status != 0) throw Cards.bad(file.file(), text + "; export it again with 'porescope export --format ptl'");
+            if (status != 0) throw Cards.bad(path, text + "; export it again with 'porescope export --format ptl'");
             return text;
         } catch (IOException e) {
             throw died("starting", e);
@@ -123,7 +128,7 @@ public final class LiteRunnerModel implements SegmentationModel {
 
     @Override
     public synchronized Plane predict(Plane tile) {
-        if (closed) throw new IllegalStateException(file.file() + ": model is closed");
+        if (closed) throw new IllegalStateException(path + ": model is closed");
         int w = tile.width();
         int h = tile.height();
         int m = sizeMultiple();
@@ -178,7 +183,7 @@ public final class LiteRunnerModel implements SegmentationModel {
         } catch (IOException | InterruptedException ignored) {
             if (ignored instanceof InterruptedException) Thread.currentThread().interrupt();
         }
-        return new IllegalStateException("the lite-interpreter runner failed while " + doing + " " + file.file() + ": " + why + last, e);
+        return new IllegalStateException("the lite-interpreter runner failed while " + doing + " " + path + ": " + why + last, e);
     }
 
     @Override
@@ -191,7 +196,7 @@ public final class LiteRunnerModel implements SegmentationModel {
     public ModelCard card() { return file.card(); }
 
     /** What the file says about itself (card, bytecode version). */
-    public PtlFile file() { return file; }
+    public ModelFile file() { return file; }
 
     @Override
     public synchronized void close() {

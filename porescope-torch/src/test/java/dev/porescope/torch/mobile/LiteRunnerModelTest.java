@@ -53,8 +53,8 @@ class LiteRunnerModelTest {
             assertTrue(lite.runtime().startsWith("pytorch-lite-interpreter 1.13"), lite.runtime());
             assertTrue(lite.card().golden().size() >= 1, "the exporter stores golden pairs");
             for (ModelCard.GoldenPair g : lite.card().golden()) {
-                float[] out = lite.predict(new Plane(g.width(), g.height(), Cards.decode(g.input()))).values();
-                double diff = PtlModel.maxAbsDiff(out, Cards.decode(g.probability()));
+                float[] out = lite.predict(new Plane(g.width(), g.height(), dev.porescope.core.json.FloatCodec.decode(g.input()))).values();
+                double diff = dev.porescope.core.parity.Golden.maxAbsDifference(out, dev.porescope.core.json.FloatCodec.decode(g.probability()));
                 assertTrue(diff <= 1e-4, "lite interpreter vs server " + diff);
             }
         }
@@ -74,7 +74,7 @@ class LiteRunnerModelTest {
             Plane b = copy.predict(tile);
             assertEquals(w, a.width());
             assertEquals(h, a.height());
-            assertTrue(PtlModel.maxAbsDiff(a.values(), b.values()) <= 1e-4);
+            assertTrue(dev.porescope.core.parity.Golden.maxAbsDifference(a.values(), b.values()) <= 1e-4);
             for (float p : a.values()) assertTrue(p >= 0 && p <= 1, "a probability: " + p);
         }
     }
