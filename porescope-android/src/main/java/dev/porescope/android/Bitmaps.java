@@ -23,8 +23,8 @@ public final class Bitmaps {
     }
 
     /**
-     * A region of interest: pixels whose luma is at least one half (white on black, like the ROI PNGs
-     * of the command line) are inside. It must have the photo's size.
+     * A region of interest by core's one rule ({@link Mask#fromArgb}, the rule the command line applies
+     * to its ROI PNGs): black is outside, any other colour inside. It must have the photo's size.
      */
     public static Mask roi(Bitmap roi, int width, int height) {
         int[] argb = argb(roi, "ROI");
@@ -32,12 +32,7 @@ public final class Bitmaps {
             throw new IllegalArgumentException("ROI is " + roi.getWidth() + "x" + roi.getHeight()
                     + " but the photo is " + width + "x" + height + "; they must have the same size");
         }
-        float[] luma = Luma.fromArgb(argb, width, height).values();
-        boolean[] inside = new boolean[luma.length];
-        for (int i = 0; i < luma.length; i++) {
-            inside[i] = luma[i] >= 0.5f;
-        }
-        return new Mask(width, height, inside);
+        return Mask.fromArgb(argb, width, height);
     }
 
     /**

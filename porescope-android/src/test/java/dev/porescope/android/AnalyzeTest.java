@@ -8,6 +8,7 @@ import android.graphics.Bitmap;
 
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.image.Luma;
+import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.Pore;
@@ -94,10 +95,14 @@ public class AnalyzeTest {
         int[] noise = BitmapsTest.randomOpaquePixels(W * H, 5);
         for (int i = 0; i < argb.length; i++) argb[i] = (argb[i] & 0xFFF0F0F0) | (noise[i] & 0x000F0F0F);
         int[] roi = new int[W * H];
-        for (int i = 0; i < roi.length; i++) roi[i] = (i % W) < 50 ? 0xFFFFFFFF : 0xFF000000;
+        boolean[] left = new boolean[W * H];   // the desktop's ROI, written down independently of any reading rule
+        for (int i = 0; i < roi.length; i++) {
+            left[i] = (i % W) < 50;
+            roi[i] = left[i] ? 0xFF646464 : 0xFF000000;   // grey 100 inside, as the command line reads it
+        }
         DogModel dog = DogModel.defaults();
         PoreAnalyzer.Analysis desktop = new PoreAnalyzer(dog).withPixelSizeUm(25.0)
-                .analyze(Luma.fromArgb(argb, W, H), Bitmaps.roi(BitmapsTest.bitmap(roi, W, H), W, H));
+                .analyze(Luma.fromArgb(argb, W, H), new Mask(W, H, left));
         try (PoreModel phone = PoreScope.wrap(dog)) {
             PoreReport report = phone.analyze(BitmapsTest.bitmap(argb, W, H), BitmapsTest.bitmap(roi, W, H), 25);
             assertTrue("the test photo must have pores", report.count() > 0);

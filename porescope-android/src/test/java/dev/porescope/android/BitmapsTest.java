@@ -73,13 +73,14 @@ public class BitmapsTest {
     }
 
     @Test
-    public void roiIsWhiteInsideAndMustMatchThePhoto() {
-        int[] argb = {0xFFFFFFFF, 0xFF000000, 0xFF808080, 0xFF7F7F7F};
+    public void roiIsBlackOutsideAnythingElseInsideAndMustMatchThePhoto() {
+        // the rule the command line applies to ROI PNGs: any non-zero colour is inside (README, data folder)
+        int[] argb = {0xFFFFFFFF, 0xFF000000, 0xFF646464, 0xFF000001};
         Mask roi = Bitmaps.roi(bitmap(argb, 2, 2), 2, 2);
         assertTrue(roi.get(0, 0));
         assertFalse(roi.get(1, 0));
-        assertTrue(roi.get(0, 1));   // 128/255 >= 0.5
-        assertFalse(roi.get(1, 1));  // 127/255 < 0.5
+        assertTrue(roi.get(0, 1));   // grey 100: inside (it was outside on the phone, inside on the command line)
+        assertTrue(roi.get(1, 1));   // blue 1: inside
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Bitmaps.roi(bitmap(argb, 2, 2), 3, 2));
         assertTrue(e.getMessage(), e.getMessage().contains("same size"));

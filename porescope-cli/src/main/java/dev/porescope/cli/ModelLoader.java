@@ -146,12 +146,12 @@ public final class ModelLoader {
     }
 
     /** {@code message}, with {@code advice} appended when it does not already say what to do. */
-    static String withWhatToDo(String message, String advice) {
+    public static String withWhatToDo(String message, String advice) {
         String m = Main.oneLine(message);
         return m.contains(";") ? m : m + "; " + advice;
     }
 
-    static String extension(Path file) {
+    public static String extension(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);

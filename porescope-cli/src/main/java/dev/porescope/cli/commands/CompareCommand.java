@@ -16,6 +16,7 @@ import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.parity.ParityReport;
 import dev.porescope.core.parity.ParityReport.Comparison;
 import dev.porescope.core.pipeline.PoreAnalyzer;
+import dev.porescope.torch.mobile.LiteRunnerModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
@@ -67,6 +69,16 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--figure", paramLabel = "PNG", description = "Write the paper's Fig. 2 (photo | server pores | device pores) for the worst photo.")
     Path figure;
 
+    /** Which interpreter runs a {@code .ptl} device model. */
+    enum PtlRuntime { auto, lite, torchscript }
+
+    @Option(names = "--ptl-runtime", defaultValue = "auto", paramLabel = "auto|lite|torchscript",
+            description = "How a .ptl device model runs: 'lite' = PyTorch's lite interpreter, the phone's runtime code"
+                    + " (Debian libtorch 1.13 in the child process interop/target/porescope-lite-runner); 'torchscript' = the"
+                    + " file's TorchScript copy on the JVM's libtorch (the server's arithmetic); 'auto' = lite when the runner"
+                    + " is built, else torchscript with a warning (default: ${DEFAULT-VALUE}).")
+    PtlRuntime ptlRuntime;
+
     @Mixin
     ImageOptions images;
 
@@ -87,8 +99,9 @@ public final class CompareCommand implements Callable<Integer> {
         Comparison worst = null;
         DataFolder.Entry worstEntry = null;
         ModelCard serverCard, deviceCard;
+        Device opened;
         try (SegmentationModel serverModel = ModelLoader.load(server, null);
-             SegmentationModel deviceModel = ModelLoader.load(device, null)) {
+             SegmentationModel deviceModel = (opened = openDevice(err)).model()) {
             serverCard = serverModel.card();
             deviceCard = deviceModel.card();
             for (String difference : ParityReport.settingDifferences(serverCard, deviceCard)) {
@@ -113,9 +126,11 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         ParityReport report = ParityReport.of(rows);
-        out.printf(Locale.ROOT, "server %s (%s %s) vs device %s (%s %s) on %d photo%s of %s (seed %d)%n%n", server,
-                serverCard.runtime(), serverCard.precision(), device, deviceCard.runtime(), deviceCard.precision(),
+        out.printf(Locale.ROOT, "server %s (%s %s) vs device %s (%s) on %d photo%s of %s (seed %d)%n", server,
+                serverCard.runtime(), serverCard.precision(), device, opened.runtime(),
                 rows.size(), rows.size() == 1 ? "" : "s", data, seed);
+        if (opened.note() != null) out.println("note: " + opened.note());
+        out.println();
         out.print(report.markdown());
         out.flush();
         if (json != null) {
@@ -123,7 +138,8 @@ public final class CompareCommand implements Callable<Integer> {
             doc.put("server", server);
             doc.put("device", device);
             doc.put("server_runtime", serverCard.runtime() + " " + serverCard.precision());
-            doc.put("device_runtime", deviceCard.runtime() + " " + deviceCard.precision());
+            doc.put("device_runtime", opened.runtime());
+            if (opened.note() != null) doc.put("device_runtime_note", opened.note());
             doc.put("data", data.toString());
             doc.put("seed", seed);
             String text = Json.write(doc, true);
@@ -135,12 +151,59 @@ public final class CompareCommand implements Callable<Integer> {
             ParityFigure.write(figure, photo, worst.server().poreMask(), worst.device().poreMask(),
                     worstEntry.name(),
                     String.format(Locale.ROOT, "server %s %s: %d pores", serverCard.runtime(), serverCard.precision(), worst.row().serverPores()),
-                    String.format(Locale.ROOT, "device %s %s: %d pores, Dice %.3f", deviceCard.runtime(), deviceCard.precision(),
+                    String.format(Locale.ROOT, "device %s: %d pores, Dice %.3f", opened.runtime(),
                             worst.row().devicePores(), worst.row().agreement()));
             err.println("porescope: wrote " + figure + " (worst photo " + worstEntry.name() + ")");
         }
         err.flush();
         return 0;
+    }
+
+    /**
+     * The device model, what runs it, and a note when a {@code .ptl} did not run on the lite interpreter.
+     *
+     * @param runtime e.g. {@code pytorch-lite-interpreter 1.13.1 fp32} or {@code onnx fp32}
+     * @param note    null, or why the device column is not the phone's runtime
+     */
+    record Device(SegmentationModel model, String runtime, String note) { }
+
+    private Device openDevice(PrintWriter err) {
+        boolean ptl = ModelLoader.extension(Path.of(device)).equals("ptl");
+        if (!ptl || ptlRuntime == PtlRuntime.torchscript) {
+            SegmentationModel m = ModelLoader.load(device, null);
+            String runtime = m.card().runtime() + " " + m.card().precision();
+            return ptl ? new Device(m, runtime + " (TorchScript copy on the JVM's libtorch)", "--ptl-runtime torchscript:"
+                    + " the .ptl's TorchScript copy ran on full libtorch, so the device column is the server's arithmetic,"
+                    + " not the phone's lite interpreter") : new Device(m, runtime, null);
+        }
+        try {
+            dev.porescope.torch.TorchFiles.check(Path.of(device), dev.porescope.core.modelfile.ModelFileKind.PTL);   // a bad file is one clear error, before any warning about runtimes
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ModelLoader.withWhatToDo(e.getMessage(), "export it again with 'porescope export --format ptl'"), e);
+        }
+        String reason;
+        Optional<Path> runner = LiteRunnerModel.runner();
+        if (runner.isPresent()) {
+            try {
+                LiteRunnerModel m = LiteRunnerModel.open(runner.get(), Path.of(device), Runtime.getRuntime().availableProcessors());
+                return new Device(m, m.runtime() + " " + m.card().precision(), null);
+            } catch (IllegalStateException e) {
+                reason = e.getMessage().lines().findFirst().orElse("");
+            } catch (IllegalArgumentException e) {
+                throw new UserException(ModelLoader.withWhatToDo(e.getMessage(), "export it again with 'porescope export --format ptl'"), e);
+            }
+        } else {
+            reason = LiteRunnerModel.unavailableReason();
+        }
+        if (ptlRuntime == PtlRuntime.lite) {
+            throw new UserException("--ptl-runtime lite: " + reason);
+        }
+        String note = "the lite interpreter was not used: " + reason + "; the .ptl's TorchScript copy ran on full libtorch,"
+                + " so the device column is the server's arithmetic, not the phone's";
+        err.println("porescope: warning: " + note);
+        err.flush();
+        SegmentationModel m = ModelLoader.load(device, null);
+        return new Device(m, m.card().runtime() + " " + m.card().precision() + " (TorchScript copy on the JVM's libtorch)", note);
     }
 
     /** {@code count} entries picked at random with {@code seed} (all when fewer), in name order. */

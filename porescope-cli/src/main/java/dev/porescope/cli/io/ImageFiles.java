@@ -126,27 +126,21 @@ public final class ImageFiles {
         BufferedImage image = decode(file);
         int w = image.getWidth();
         int h = image.getHeight();
-        boolean[] bits = new boolean[w * h];
+        // core's one rule (Mask.isSet / Mask.fromArgb), which the phone applies to its Bitmaps too;
+        // 8- and 16-bit grey and RGB are read as raw samples so no colour conversion rounds a value to 0
         ColorModel cm = image.getColorModel();
-        if (cm instanceof ComponentColorModel) {
-            Raster raster = image.getRaster();
-            int colourBands = cm.getNumColorComponents();
-            int[] row = new int[w * raster.getNumBands()];
-            for (int y = 0; y < h; y++) {
-                raster.getPixels(0, y, w, 1, row);
-                for (int x = 0; x < w; x++) {
-                    int base = x * raster.getNumBands();
-                    boolean set = false;
-                    for (int b = 0; b < colourBands && !set; b++) {
-                        set = row[base + b] != 0;
-                    }
-                    bits[y * w + x] = set;
-                }
-            }
-        } else {
-            int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-            for (int i = 0; i < rgb.length; i++) {
-                bits[i] = (rgb[i] & 0xFFFFFF) != 0;
+        if (!(cm instanceof ComponentColorModel)) {
+            return Mask.fromArgb(image.getRGB(0, 0, w, h, null, 0, w), w, h);
+        }
+        boolean[] bits = new boolean[w * h];
+        Raster raster = image.getRaster();
+        int bands = raster.getNumBands();
+        int colourBands = cm.getNumColorComponents();
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                bits[y * w + x] = Mask.isSet(row, x * bands, colourBands);
             }
         }
         return new Mask(w, h, bits);

@@ -24,7 +24,19 @@ class DemoCommandTest {
                     "the CLI jar embeds " + file);
         }
         Path out = dir.resolve("demo");
-        Run demo = porescope("demo", "--out", out.toString(), "--count", "2", "--size", "128", "--seed", "4");
+        // the .ptl runs on the lite-interpreter runner when it is built (as bin/porescope passes it), else on its copy
+        String property = dev.porescope.torch.mobile.LiteRunnerModel.PROPERTY;
+        String saved = System.getProperty(property);
+        Path runner = Path.of("../interop/target/porescope-lite-runner").toAbsolutePath().normalize();
+        boolean lite = Files.isExecutable(runner);
+        if (lite) System.setProperty(property, runner.toString());
+        Run demo;
+        try {
+            demo = porescope("demo", "--out", out.toString(), "--count", "2", "--size", "128", "--seed", "4");
+        } finally {
+            if (saved == null) System.clearProperty(property);
+            else System.setProperty(property, saved);
+        }
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("| agreement |"), demo.out());
         for (String device : new String[]{"lite", "onnx", "onnx-int8"}) {
@@ -32,6 +44,12 @@ class DemoCommandTest {
             assertEquals(2, parity.get("count").asInt());
             assertEquals(2, parity.get("per_image").size());
             assertTrue(Files.size(out.resolve("fig2-" + device + ".png")) > 0);
+        }
+        JsonNode ptl = Json.mapper().readTree(Files.readString(out.resolve("parity-lite.json")));
+        if (lite) {
+            assertTrue(ptl.get("device_runtime").asText().startsWith("pytorch-lite-interpreter 1.13"), ptl.toString());
+        } else {
+            assertTrue(ptl.get("device_runtime_note").asText().contains("TorchScript copy"), ptl.toString());
         }
         // the fp32 phone models compute what the server computes: identical pore masks
         for (String device : new String[]{"lite", "onnx"}) {

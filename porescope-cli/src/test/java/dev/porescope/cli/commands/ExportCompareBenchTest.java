@@ -131,6 +131,48 @@ class ExportCompareBenchTest {
     }
 
     @Test
+    void aPtlRunsOnTheLiteInterpreterWhenItsRunnerIsBuiltAndTheFallbackSaysSo() throws Exception {
+        Path ptl = dir.resolve("device.ptl");
+        assertEquals(0, export("ptl", "fp32", ptl).code());
+        String property = dev.porescope.torch.mobile.LiteRunnerModel.PROPERTY;
+        String saved = System.getProperty(property);
+        try {
+            System.setProperty(property, dir.resolve("no-runner-here").toString());
+            Path fallback = dir.resolve("fallback.json");
+            Run run = porescope("compare", "--server", server.toString(), "--device", ptl.toString(), "--data", data.toString(),
+                    "--count", "2", "--json", fallback.toString());
+            assertEquals(0, run.code(), run.err());
+            assertTrue(run.out().contains("note: the lite interpreter was not used"), run.out());
+            assertTrue(run.err().contains("warning: the lite interpreter was not used"), run.err());
+            JsonNode doc = Json.mapper().readTree(Files.readString(fallback));
+            assertEquals("ptl fp32 (TorchScript copy on the JVM's libtorch)", doc.get("device_runtime").asText());
+            assertTrue(doc.get("device_runtime_note").asText().contains("no-runner-here"), doc.toString());
+            assertOneLineError(porescope("compare", "--server", server.toString(), "--device", ptl.toString(), "--data",
+                    data.toString(), "--count", "1", "--ptl-runtime", "lite"), "--ptl-runtime lite");
+
+            Path runner = Path.of("../interop/target/porescope-lite-runner").toAbsolutePath().normalize();
+            if (!Files.isExecutable(runner)) {
+                String why = runner + " is not built (interop/build-lite-runner.sh, needs Debian libtorch-dev)";
+                if (Boolean.getBoolean("porescope.interop.required")) fail(why);
+                org.junit.jupiter.api.Assumptions.assumeTrue(false, "compare on the lite interpreter skipped: " + why);
+            }
+            System.setProperty(property, runner.toString());
+            Path lite = dir.resolve("lite.json");
+            run = porescope("compare", "--server", server.toString(), "--device", ptl.toString(), "--data", data.toString(),
+                    "--count", "2", "--json", lite.toString());
+            assertEquals(0, run.code(), run.err());
+            doc = Json.mapper().readTree(Files.readString(lite));
+            assertTrue(doc.get("device_runtime").asText().startsWith("pytorch-lite-interpreter 1.13"), doc.toString());
+            assertFalse(doc.has("device_runtime_note"), doc.toString());
+            assertFalse(run.out().contains("note:"), run.out());
+            assertTrue(doc.get("mean").asDouble() >= 0.99, "fp32 lite interpreter vs server: " + doc.get("mean"));
+        } finally {
+            if (saved == null) System.clearProperty(property);
+            else System.setProperty(property, saved);
+        }
+    }
+
+    @Test
     void compareTakesAllPhotosWhenFewerThanCountAndAllowsUnlabelledOnes() throws Exception {
         Path unlabelled = dir.resolve("unlabelled");
         Files.createDirectories(unlabelled.resolve("images"));

@@ -283,6 +283,11 @@ class ImageFilesTest {
         BufferedImage gray16 = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
         gray16.getRaster().setSample(1, 0, 0, 1);
         assertArrayEquals(new boolean[] {false, true}, files.readMask(TestImages.png(gray16, tmp.resolve("m16.png"))).bits());
+        // an 8-bit grey ROI: 100 is inside, as on the phone (porescope-android BitmapsTest)
+        BufferedImage gray8 = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_GRAY);
+        gray8.getRaster().setSample(1, 0, 0, 100);
+        gray8.getRaster().setSample(2, 0, 0, 255);
+        assertArrayEquals(new boolean[] {false, true, true}, files.readMask(TestImages.png(gray8, tmp.resolve("roi8.png"))).bits());
     }
 
     @Test

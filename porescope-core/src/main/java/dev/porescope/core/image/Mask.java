@@ -29,6 +29,35 @@ public final class Mask {
         return m;
     }
 
+    /**
+     * The one rule for reading a label mask or region of interest from image pixels, on the command
+     * line and on the phone alike: a pixel is set when any of its colour samples is non-zero (black is
+     * outside, anything else inside; alpha is ignored). So a grey of 100 is set: the paint program's
+     * soft edge belongs to the region, as the data-folder convention "any nonzero counts" says.
+     *
+     * @param samples     pixel samples, {@code bands} per pixel, colour samples first (any bit depth)
+     * @param offset      index of the pixel's first sample
+     * @param colourBands how many of the pixel's samples are colour (1 for grey, 3 for RGB); the rest (alpha) are ignored
+     */
+    public static boolean isSet(int[] samples, int offset, int colourBands) {
+        for (int b = 0; b < colourBands; b++) {
+            if (samples[offset + b] != 0) return true;
+        }
+        return false;
+    }
+
+    /** A mask or ROI from packed ARGB pixels (row-major) by the rule of {@link #isSet}: set where R, G or B is non-zero. */
+    public static Mask fromArgb(int[] argb, int width, int height) {
+        if (argb.length != (long) width * height) {
+            throw new IllegalArgumentException(argb.length + " pixels are not a " + width + "x" + height + " image");
+        }
+        boolean[] bits = new boolean[argb.length];
+        for (int i = 0; i < argb.length; i++) {
+            bits[i] = (argb[i] & 0xFFFFFF) != 0;
+        }
+        return new Mask(width, height, bits);
+    }
+
     /** Pixels where {@code plane >= threshold}. */
     public static Mask threshold(Plane plane, float threshold) {
         float[] v = plane.values();
