@@ -25,9 +25,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Analyses one photo and writes the files asked for: decode (EXIF orientation, pixel limit), luma,
- * the model card's preprocessing, the model over tiles, pore extraction, reports. The stages are
- * those of {@link PoreAnalyzer#analyze}, run one by one so that each can be timed and the tiles
- * reported to a progress bar; big intermediate images are dropped as soon as they are used.
+ * then {@link PoreAnalyzer#analyze} (preprocessing, model over tiles, pores), whose listener times
+ * its stages and reports tiles to a progress bar; then the reports. Big intermediate images are
+ * dropped as soon as they are used.
  */
 public final class PhotoAnalysis {
 
@@ -96,17 +96,21 @@ public final class PhotoAnalysis {
         Plane luma = Luma.fromArgb(argb.argb(), w, h);
         argb = null; // the overlay decodes the photo again: 4 bytes a pixel less at the peak below
         clock.lap("luma");
-        Plane input = analyzer.preprocessing().apply(luma);
-        clock.lap("preprocess");
-        // PoreAnalyzer.analyze, stage by stage: timed, and each whole-image plane dropped once used
-        Plane probability = analyzer.predict(input, tilesDone);
-        input = null;
-        clock.lap("model");
-        PoreResult found = analyzer.extractor().extract(probability, luma, region);
-        probability = null;
+        PoreAnalyzer.Analysis analysis = analyzer.analyze(luma, region, new PoreAnalyzer.Listener() {
+            @Override
+            public void stageDone(PoreAnalyzer.Stage stage, long nanos) {
+                clock.lap(stage.label());
+            }
+
+            @Override
+            public void tilesDone(int done, int total) {
+                tilesDone.accept(done);
+            }
+        });
         luma = null;
-        PoreSummary summary = analyzer.summarize(found.pores(), region);
-        clock.lap("pores");
+        PoreResult found = new PoreResult(analysis.poreMask(), analysis.pores());
+        PoreSummary summary = analysis.summary();
+        analysis = null; // the probability is not needed for the files: 4 bytes a pixel less
 
         java.util.List<Path> written = new java.util.ArrayList<>();
         if (outputs.mask() != null) {

@@ -277,7 +277,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private long tileCount(PhotoAnalysis job, Path photo) {
         PoreAnalyzer analyzer = job.settings().analyzer();
         ImageFiles.Size size = job.settings().files().readSize(photo);
-        return new Tiler(analyzer.tileSize()).tiles(analyzer.model(), size.width(), size.height()).size();
+        return analyzer.tileCount(size.width(), size.height());
     }
 
     /**

@@ -12,13 +12,15 @@ import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.tile.Tiler;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
  * The one path from a luma photo to pores, shared by every runtime (server, PyTorch Mobile, ONNX,
  * Android): the card's preprocessing over the whole photo, the model over exact overlapping tiles,
  * then thresholding and pore extraction with the card's threshold and minimum area.
- * Immutable; {@code with...} return configured copies.
+ * Immutable; {@code with...} return configured copies. Callers that time the stages or show
+ * progress listen ({@link Listener}) instead of running the stages themselves.
  */
 public final class PoreAnalyzer {
     private final SegmentationModel model;
@@ -78,22 +80,64 @@ public final class PoreAnalyzer {
 
     /** What the extractor does with the probability: the card's threshold and minimum area. */
     public PoreExtractor extractor() {
-        return new PoreExtractor(model.card().threshold(), Math.max(1, model.card().minArea()), maxArea);
+        return extractor(model.card().threshold());
+    }
+
+    /** The stages of {@link #analyze}, in order. */
+    public enum Stage {
+        /** the card's preprocessing over the whole photo */
+        PREPROCESS,
+        /** the model over tiles: pore probability */
+        MODEL,
+        /** thresholding, components, measurements and the summary */
+        PORES;
+
+        /** Lower-case name, as in timings ("preprocess", "model", "pores"). */
+        public String label() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    /** Hears {@link #analyze} as it goes: stage times for a report, tiles for a progress bar. */
+    public interface Listener {
+        /** Hears nothing. */
+        Listener NONE = new Listener() { };
+
+        /** {@code stage} finished after {@code nanos} of wall time (on the calling thread). */
+        default void stageDone(Stage stage, long nanos) { }
+
+        /** {@code done} of {@code total} model tiles are finished (called from the tile threads). */
+        default void tilesDone(int done, int total) { }
+    }
+
+    /** The model input of a photo: the card's preprocessing over the whole photo. */
+    public Plane preprocess(Plane luma) {
+        return preprocessing().apply(luma);
     }
 
     /** Pore probability of every pixel of the photo. */
     public Plane probability(Plane luma) {
-        return probability(luma, done -> { });
+        return predict(preprocess(luma), Listener.NONE);
     }
 
-    /** As {@link #probability(Plane)}, reporting finished tiles (see {@link Tiler#tiles}). */
-    public Plane probability(Plane luma, IntConsumer tilesDone) {
-        return predict(preprocessing().apply(luma), tilesDone);
+    /** The tiles the model stage runs for a photo of this size (for a progress bar's total). */
+    public int tileCount(int width, int height) {
+        return tiler().tiles(model, width, height).size();
     }
 
-    /** The model stage alone: pore probability of an already preprocessed photo, tile by tile. */
-    public Plane predict(Plane input, IntConsumer tilesDone) {
-        return new Tiler(tileSize, threads).predict(model, input, tilesDone);
+    /** The model stage alone: pore probability of an already {@link #preprocess preprocessed} photo, tile by tile. */
+    public Plane predict(Plane input, Listener listener) {
+        Tiler tiler = tiler();
+        int total = tiler.tiles(model, input.width(), input.height()).size();
+        IntConsumer tilesDone = done -> listener.tilesDone(done, total);
+        return tiler.predict(model, input, tilesDone);
+    }
+
+    private Tiler tiler() {
+        return new Tiler(tileSize, threads);
+    }
+
+    /** Pore extraction at another threshold (the card's minimum area), for threshold sweeps over one probability. */
+    public PoreExtractor extractor(double threshold) {
+        return new PoreExtractor(threshold, Math.max(1, model.card().minArea()), maxArea);
     }
 
     /** The summary of {@code pores} found in {@code region}, in micrometres when a pixel size is set. */
@@ -107,10 +151,26 @@ public final class PoreAnalyzer {
      * @param roi where to look for pores; null = the whole photo
      */
     public Analysis analyze(Plane luma, Mask roi) {
+        return analyze(luma, roi, Listener.NONE);
+    }
+
+    /**
+     * As {@link #analyze(Plane, Mask)}, telling {@code listener} when each {@link Stage} is done and
+     * how many tiles are finished. The preprocessed input is dropped as soon as the model has run.
+     */
+    public Analysis analyze(Plane luma, Mask roi, Listener listener) {
         Mask region = roi == null ? Mask.full(luma.width(), luma.height()) : roi;
-        Plane probability = probability(luma);
+        long start = System.nanoTime();
+        Plane input = preprocess(luma);
+        long preprocessed = System.nanoTime();
+        listener.stageDone(Stage.PREPROCESS, preprocessed - start);
+        Plane probability = predict(input, listener);
+        input = null; // 4 bytes a pixel less while the pores are measured
+        long predicted = System.nanoTime();
+        listener.stageDone(Stage.MODEL, predicted - preprocessed);
         PoreResult result = extractor().extract(probability, luma, region);
         PoreSummary summary = summarize(result.pores(), region);
+        listener.stageDone(Stage.PORES, System.nanoTime() - predicted);
         return new Analysis(probability, result.poreMask(), result.pores(), summary);
     }
 

@@ -50,6 +50,56 @@ class PoreAnalyzerTest {
     }
 
     @Test
+    void listenerHearsEachStageOnceInOrderAndEveryTileWithoutChangingTheResult() {
+        LabelledImage image = Blobs.image("a", 150, 110, 20, 2.5, 0.08, 3);
+        PoreAnalyzer analyzer = new PoreAnalyzer(model).withTileSize(40).withThreads(2);
+        List<PoreAnalyzer.Stage> stages = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger lastDone = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<Integer> totals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        PoreAnalyzer.Analysis heard = analyzer.analyze(image.luma(), null, new PoreAnalyzer.Listener() {
+            @Override
+            public void stageDone(PoreAnalyzer.Stage stage, long nanos) {
+                assertTrue(nanos >= 0);
+                stages.add(stage);
+            }
+
+            @Override
+            public void tilesDone(int done, int total) {
+                lastDone.accumulateAndGet(done, Math::max);
+                totals.add(total);
+            }
+        });
+        assertEquals(List.of(PoreAnalyzer.Stage.PREPROCESS, PoreAnalyzer.Stage.MODEL, PoreAnalyzer.Stage.PORES), stages);
+        // 40 px tiles with the DoG's margin rounded to its size multiple: count the cores by hand
+        int pad = Tiler.pad(model);
+        int core = 40 / model.sizeMultiple() * model.sizeMultiple() - 2 * pad;
+        int expectedTiles = ((150 + core - 1) / core) * ((110 + core - 1) / core);
+        assertEquals(java.util.Set.of(expectedTiles), totals);
+        assertEquals(expectedTiles, lastDone.get());
+        assertEquals(expectedTiles, analyzer.tileCount(150, 110));
+
+        PoreAnalyzer.Analysis quiet = new PoreAnalyzer(model).analyze(image.luma(), null);
+        assertArrayEquals(quiet.probability().values(), heard.probability().values());
+        assertEquals(quiet.poreMask(), heard.poreMask());
+        assertEquals(quiet.pores(), heard.pores());
+    }
+
+    @Test
+    void extractorAtAThresholdKeepsTheCardsMinimumArea() {
+        LabelledImage image = Blobs.image("a", 96, 80, 12, 2.5, 0.08, 6);
+        PoreAnalyzer analyzer = new PoreAnalyzer(model);
+        Plane probability = analyzer.probability(image.luma());
+        for (double t : new double[] {0.3, 0.5, 0.7}) {
+            var expected = new PoreExtractor(t, 3).extract(probability, image.luma(), null);
+            var swept = analyzer.extractor(t).extract(probability, image.luma(), null);
+            assertEquals(expected.poreMask(), swept.poreMask());
+            assertEquals(expected.pores(), swept.pores());
+        }
+        Plane input = analyzer.preprocess(image.luma());
+        assertArrayEquals(model.card().preprocessing().apply(image.luma()).values(), input.values());
+    }
+
+    @Test
     void evaluatorPoolsPerImageCountsAndWritesJson() {
         List<LabelledImage> images = List.of(Blobs.image("a", 80, 60, 10, 2.5, 0.08, 4),
                 Blobs.image("b", 64, 64, 8, 2.5, 0.08, 5));
