@@ -1,0 +1,259 @@
+package dev.porescope.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.porescope.cli.DefaultModel;
+import dev.porescope.cli.Main;
+import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.UserException;
+import dev.porescope.cli.bench.AnalyzeProbe;
+import dev.porescope.cli.bench.MachineLoad;
+import dev.porescope.core.image.Plane;
+import dev.porescope.core.json.Json;
+import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.pipeline.PoreAnalyzer;
+import dev.porescope.core.synth.SkinSynthesizer;
+import dev.porescope.core.synth.SynthConfig;
+import dev.porescope.core.synth.SyntheticPhoto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code porescope bench analyze}: one synthetic skin photo of a given size through the real
+ * {@code analyze} command, stage by stage, beside the network alone on the same photo (the model on
+ * one 512x512 crop, the runtime's best rate, scaled to the photo's pixels), interleaved in one run
+ * so that the machine's load hits both alike; then the memory of a fresh {@code analyze} JVM with the
+ * heap cap of {@code bin/porescope}.
+ */
+@Command(name = "analyze", sortOptions = false,
+        description = {"End-to-end benchmark of 'porescope analyze' on a synthetic skin photo (JPEG, 4:3): per stage the"
+                + " median time over the repeats (and min-max), the network alone on the same photo (its best rate on a"
+                + " 512x512 crop, scaled to the photo's pixels), the ratio of the two, and memory (peak resident set and"
+                + " peak heap of a fresh JVM that runs analyze with -Xmx512m, the cap of bin/porescope)."})
+public final class BenchAnalyzeCommand implements Callable<Integer> {
+
+    /** Side of the crop the network alone is timed on (the size 'bench infer' reports by default). */
+    static final int NETWORK_SIDE = 512;
+
+    @Option(names = "--size", defaultValue = "12", paramLabel = "MP", description = "Photo size in megapixels, 4:3 (default: ${DEFAULT-VALUE}).")
+    double megapixels;
+
+    @Option(names = "--outputs", defaultValue = "all", paramLabel = "all|json",
+            description = "all: mask, overlay, CSV, histogram and JSON (--out-dir); json: the JSON only (default: ${DEFAULT-VALUE}).")
+    String outputs;
+
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "Timed analyses (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model (default: the embedded default model, as analyze).")
+    String model;
+
+    @Option(names = "--analyze-option", paramLabel = "OPT", arity = "1..*",
+            description = "Extra options passed to analyze, e.g. --analyze-option=--tile=1024 (repeatable).")
+    List<String> analyzeOptions = new ArrayList<>();
+
+    @Option(names = "--memory", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure memory in a fresh JVM (default: ${DEFAULT-VALUE}).")
+    boolean memory;
+
+    @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the synthetic photo (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!(megapixels >= 0.1 && megapixels <= 50)) throw new UserException("--size must be between 0.1 and 50 megapixels, got " + megapixels);
+        if (repeats < 1) throw new UserException("--repeats must be at least 1, got " + repeats);
+        if (!outputs.equals("all") && !outputs.equals("json")) throw new UserException("--outputs must be all or json, got " + outputs);
+        String modelName = model != null ? model : DefaultModel.embedded().resolve(err);
+        ModelLoader.check(modelName);
+        int width = (int) Math.round(Math.sqrt(megapixels * 1e6 * 4 / 3) / 16) * 16;
+        int height = width * 3 / 4;
+
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("porescope-bench-analyze-");
+            err.printf(Locale.ROOT, "porescope: making a %dx%d synthetic skin photo ...%n", width, height);
+            err.flush();
+            SyntheticPhoto synthetic = new SkinSynthesizer(SynthConfig.defaults(width, height)).generate(seed);
+            Path photo = dir.resolve("skin.jpg");
+            writeJpeg(synthetic.argb(), width, height, photo);
+            Plane crop = crop(synthetic.luma(), NETWORK_SIDE);
+            synthetic = null;
+
+            List<String> args = analyzeArgs(photo, dir.resolve("out"), modelName);
+            MachineLoad load = MachineLoad.start();
+            List<Map<String, Double>> runs = new ArrayList<>();
+            double[] network = new double[repeats];
+            try (SegmentationModel loaded = ModelLoader.load(modelName, null)) {
+                PoreAnalyzer analyzer = new PoreAnalyzer(loaded);
+                Plane input = analyzer.preprocess(crop);
+                loaded.predict(input); // warm-up
+                runAnalyze(args, err); // warm-up (class loading, JIT)
+                for (int r = 0; r < repeats; r++) {
+                    network[r] = networkSeconds(loaded, input);
+                    runs.add(runAnalyze(args, err));
+                    err.printf(Locale.ROOT, "porescope: run %d of %d: %.2f s (network alone %.2f s)%n", r + 1, repeats,
+                            runs.get(r).get("total") / 1000, network[r] * (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE));
+                    err.flush();
+                }
+            }
+            MachineLoad.Usage usage = load.stop();
+            AnalyzeProbe.Result mem = memory ? AnalyzeProbe.measure(args, "512m") : null;
+            print(out, width, height, modelName, runs, network, usage, mem);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
+        return 0;
+    }
+
+    private List<String> analyzeArgs(Path photo, Path outDir, String modelName) {
+        List<String> a = new ArrayList<>(List.of("analyze", photo.toString(), "--model", modelName));
+        if (outputs.equals("all")) {
+            a.addAll(List.of("--out-dir", outDir.toString()));
+        } else {
+            a.addAll(List.of("--json", outDir.resolve("skin.json").toString()));
+        }
+        a.addAll(analyzeOptions);
+        return a;
+    }
+
+    /** One analyze run in this JVM; its stage timings from its JSON. */
+    private static Map<String, Double> runAnalyze(List<String> args, PrintWriter err) {
+        Path outDir = Path.of(args.get(args.indexOf(args.contains("--out-dir") ? "--out-dir" : "--json") + 1));
+        Path json = args.contains("--out-dir") ? outDir.resolve("skin.json") : outDir;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        PrintStream stderr = System.err;
+        try (PrintStream sink = new PrintStream(captured, true)) {
+            System.setErr(sink); // analyze's progress bar writes to System.err
+            code = Main.run(sink, sink, args.toArray(String[]::new));
+        } finally {
+            System.setErr(stderr);
+        }
+        if (code != 0) throw new UserException("analyze failed (exit " + code + "): " + captured.toString().strip());
+        JsonNode timings = Json.read(readString(json), JsonNode.class).get("timings_ms");
+        Map<String, Double> t = new LinkedHashMap<>();
+        timings.fields().forEachRemaining(e -> t.put(e.getKey(), e.getValue().asDouble()));
+        return t;
+    }
+
+    /** Median seconds of one inference on the crop, over 5 calls. */
+    private static double networkSeconds(SegmentationModel model, Plane input) {
+        double[] s = new double[5];
+        for (int i = 0; i < s.length; i++) {
+            long t0 = System.nanoTime();
+            model.predict(input);
+            s[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        return BenchInferCommand.median(s);
+    }
+
+    private void print(PrintWriter out, int width, int height, String modelName, List<Map<String, Double>> runs,
+                       double[] network, MachineLoad.Usage usage, AnalyzeProbe.Result mem) {
+        double scale = (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE);
+        double[] networkPhoto = Arrays.stream(network).map(s -> s * scale).toArray();
+        double networkMedian = BenchInferCommand.median(networkPhoto);
+        out.println(BenchInferCommand.machine());
+        out.printf(Locale.ROOT, "during the timed runs: this JVM used %.2f cores, the rest of the machine %.2f of %d cores%n",
+                usage.ownCores(), usage.otherCores(), Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "photo %dx%d (%.1f MP, synthetic skin JPEG), model %s, outputs %s, %s; median of %d (after a warm-up)%n",
+                width, height, width * (double) height / 1e6, modelName, outputs,
+                analyzeOptions.isEmpty() ? "analyze's defaults" : "analyze " + String.join(" ", analyzeOptions), runs.size());
+        out.printf(Locale.ROOT, "network alone: %.1f ms per %dx%d input -> %.2f s for the photo (min %.2f, max %.2f)%n%n",
+                BenchInferCommand.median(network) * 1e3, NETWORK_SIDE, NETWORK_SIDE, networkMedian,
+                Arrays.stream(networkPhoto).min().orElse(0), Arrays.stream(networkPhoto).max().orElse(0));
+        out.println("| stage | median | min - max | / network alone |");
+        out.println("|---|---:|---:|---:|");
+        for (String stage : runs.get(0).keySet()) {
+            double[] v = runs.stream().mapToDouble(r -> r.getOrDefault(stage, Double.NaN) / 1000).toArray();
+            double median = BenchInferCommand.median(v);
+            out.printf(Locale.ROOT, "| %s | %.2f s | %.2f - %.2f | %.2fx |%n", stage.equals("total") ? "**total**" : stage, median,
+                    Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0), median / networkMedian);
+        }
+        double[] ratios = new double[runs.size()];
+        for (int i = 0; i < ratios.length; i++) ratios[i] = runs.get(i).get("total") / 1000 / networkPhoto[i];
+        out.printf(Locale.ROOT, "%ntotal / network alone, run by run (each beside its own network timing): median %.2fx, min %.2fx, max %.2fx%n",
+                BenchInferCommand.median(ratios), Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0));
+        if (mem != null) {
+            out.printf(Locale.ROOT, "memory (fresh JVM, -Xmx512m, one analyze): peak RSS %.0f MB, peak heap %.0f MB, wall %.1f s%n",
+                    mem.peakRssBytes() / 1e6, mem.peakHeapBytes() / 1e6, mem.wallSeconds());
+        } else if (memory) {
+            out.println("memory: not measured (the child JVM failed or this is not Linux)");
+        }
+        out.flush();
+    }
+
+    private static Plane crop(Plane luma, int side) {
+        int x0 = (luma.width() - side) / 2;
+        int y0 = (luma.height() - side) / 2;
+        if (x0 < 0 || y0 < 0) throw new UserException("the photo is smaller than " + side + " px; give a larger --size");
+        Plane c = new Plane(side, side);
+        for (int y = 0; y < side; y++) {
+            System.arraycopy(luma.values(), (y0 + y) * luma.width() + x0, c.values(), y * side, side);
+        }
+        return c;
+    }
+
+    private static void writeJpeg(int[] argb, int width, int height, Path file) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        System.arraycopy(argb, 0, ((DataBufferInt) image.getRaster().getDataBuffer()).getData(), 0, argb.length);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.92f); // a phone camera's usual quality
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary file left behind is harmless
+        }
+    }
+}
