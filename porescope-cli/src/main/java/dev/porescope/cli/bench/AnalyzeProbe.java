@@ -2,7 +2,6 @@ package dev.porescope.cli.bench;
 
 import dev.porescope.cli.Main;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Memory of one {@code porescope analyze} in a fresh JVM with a given heap cap: its peak resident
@@ -34,22 +32,10 @@ public final class AnalyzeProbe {
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heapCap, "-cp",
                 System.getProperty("java.class.path"), AnalyzeProbe.class.getName()));
         command.addAll(args);
-        try {
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) return null;
-            double wall = (System.nanoTime() - t0) / 1e9;
-            String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-            String[] parts = last.split(" ");
-            if (parts.length != 3 || !parts[0].equals("memory")) return null;
-            return new Result(Long.parseLong(parts[1]), Long.parseLong(parts[2]), wall);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        long t0 = System.nanoTime();
+        String[] parts = MemoryProbe.childReport(command, 3);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return parts == null ? null : new Result(Long.parseLong(parts[1]), Long.parseLong(parts[2]), wall);
     }
 
     /** The child: runs the command line, then prints {@code memory PEAK_RSS PEAK_HEAP} in bytes. */

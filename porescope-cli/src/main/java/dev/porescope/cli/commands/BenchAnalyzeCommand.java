@@ -35,13 +35,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code porescope bench analyze}: one synthetic skin photo of a given size through the real
@@ -133,7 +131,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (dir != null) deleteTree(dir);
+            if (dir != null) BenchInferCommand.deleteTree(dir);
         }
         return 0;
     }
@@ -246,14 +244,6 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary file left behind is harmless
         }
     }
 }
