@@ -71,9 +71,10 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", description = "Model (default: the embedded default model, as analyze).")
     String model;
 
-    @Option(names = "--analyze-option", paramLabel = "OPT", arity = "1..*",
-            description = "Extra options passed to analyze, e.g. --analyze-option=--tile=1024 (repeatable).")
-    List<String> analyzeOptions = new ArrayList<>();
+    @Option(names = "--variant", paramLabel = "OPTIONS",
+            description = "Options for analyze, one variant each time given (e.g. --variant='--tile 1024' --variant='--threads 1');"
+                    + " the variants run interleaved, side by side. Default: analyze's defaults.")
+    List<String> variants = new ArrayList<>();
 
     @Option(names = "--memory", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Measure memory in a fresh JVM (default: ${DEFAULT-VALUE}).")
@@ -108,25 +109,32 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             Plane crop = crop(synthetic.luma(), NETWORK_SIDE);
             synthetic = null;
 
-            List<String> args = analyzeArgs(photo, dir.resolve("out"), modelName);
+            if (variants.isEmpty()) variants.add("");
+            List<List<String>> args = new ArrayList<>();
+            for (String v : variants) args.add(analyzeArgs(photo, dir.resolve("out"), modelName, v));
             MachineLoad load = MachineLoad.start();
-            List<Map<String, Double>> runs = new ArrayList<>();
+            List<List<Map<String, Double>>> runs = new ArrayList<>();
+            for (int v = 0; v < variants.size(); v++) runs.add(new ArrayList<>());
             double[] network = new double[repeats];
             try (SegmentationModel loaded = ModelLoader.load(modelName, null)) {
                 PoreAnalyzer analyzer = new PoreAnalyzer(loaded);
                 Plane input = analyzer.preprocess(crop);
                 loaded.predict(input); // warm-up
-                runAnalyze(args, err); // warm-up (class loading, JIT)
+                runAnalyze(args.get(0)); // warm-up (class loading, JIT)
                 for (int r = 0; r < repeats; r++) {
                     network[r] = networkSeconds(loaded, input);
-                    runs.add(runAnalyze(args, err));
-                    err.printf(Locale.ROOT, "porescope: run %d of %d: %.2f s (network alone %.2f s)%n", r + 1, repeats,
-                            runs.get(r).get("total") / 1000, network[r] * (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE));
+                    for (int k = 0; k < variants.size(); k++) {
+                        int v = (k + r) % variants.size(); // rotated, so that drift hits every variant alike
+                        runs.get(v).add(runAnalyze(args.get(v)));
+                    }
+                    err.printf(Locale.ROOT, "porescope: round %d of %d done (network alone %.2f s for the photo)%n", r + 1, repeats,
+                            network[r] * (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE));
                     err.flush();
                 }
             }
             MachineLoad.Usage usage = load.stop();
-            AnalyzeProbe.Result mem = memory ? AnalyzeProbe.measure(args, "512m") : null;
+            List<AnalyzeProbe.Result> mem = new ArrayList<>();
+            for (List<String> a : args) mem.add(memory ? AnalyzeProbe.measure(a, "512m") : null);
             print(out, width, height, modelName, runs, network, usage, mem);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -136,19 +144,19 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> analyzeArgs(Path photo, Path outDir, String modelName) {
+    private List<String> analyzeArgs(Path photo, Path outDir, String modelName, String variant) {
         List<String> a = new ArrayList<>(List.of("analyze", photo.toString(), "--model", modelName));
         if (outputs.equals("all")) {
             a.addAll(List.of("--out-dir", outDir.toString()));
         } else {
             a.addAll(List.of("--json", outDir.resolve("skin.json").toString()));
         }
-        a.addAll(analyzeOptions);
+        if (!variant.isBlank()) a.addAll(List.of(variant.strip().split("\\s+")));
         return a;
     }
 
     /** One analyze run in this JVM; its stage timings from its JSON. */
-    private static Map<String, Double> runAnalyze(List<String> args, PrintWriter err) {
+    private static Map<String, Double> runAnalyze(List<String> args) {
         Path outDir = Path.of(args.get(args.indexOf(args.contains("--out-dir") ? "--out-dir" : "--json") + 1));
         Path json = args.contains("--out-dir") ? outDir.resolve("skin.json") : outDir;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -178,38 +186,53 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         return BenchInferCommand.median(s);
     }
 
-    private void print(PrintWriter out, int width, int height, String modelName, List<Map<String, Double>> runs,
-                       double[] network, MachineLoad.Usage usage, AnalyzeProbe.Result mem) {
+    private void print(PrintWriter out, int width, int height, String modelName, List<List<Map<String, Double>>> runs,
+                       double[] network, MachineLoad.Usage usage, List<AnalyzeProbe.Result> mem) {
         double scale = (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE);
         double[] networkPhoto = Arrays.stream(network).map(s -> s * scale).toArray();
         double networkMedian = BenchInferCommand.median(networkPhoto);
         out.println(BenchInferCommand.machine());
         out.printf(Locale.ROOT, "during the timed runs: this JVM used %.2f cores, the rest of the machine %.2f of %d cores%n",
                 usage.ownCores(), usage.otherCores(), Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "photo %dx%d (%.1f MP, synthetic skin JPEG), model %s, outputs %s, %s; median of %d (after a warm-up)%n",
-                width, height, width * (double) height / 1e6, modelName, outputs,
-                analyzeOptions.isEmpty() ? "analyze's defaults" : "analyze " + String.join(" ", analyzeOptions), runs.size());
+        out.printf(Locale.ROOT, "photo %dx%d (%.1f MP, synthetic skin JPEG), model %s, outputs %s; median of %d rounds"
+                        + " (after a warm-up), each round: the network alone, then every variant (rotated order)%n",
+                width, height, width * (double) height / 1e6, modelName,
+                outputs.equals("all") ? "all (mask, overlay, CSV, histogram, JSON)" : "JSON only", repeats);
         out.printf(Locale.ROOT, "network alone: %.1f ms per %dx%d input -> %.2f s for the photo (min %.2f, max %.2f)%n%n",
                 BenchInferCommand.median(network) * 1e3, NETWORK_SIDE, NETWORK_SIDE, networkMedian,
                 Arrays.stream(networkPhoto).min().orElse(0), Arrays.stream(networkPhoto).max().orElse(0));
-        out.println("| stage | median | min - max | / network alone |");
-        out.println("|---|---:|---:|---:|");
-        for (String stage : runs.get(0).keySet()) {
-            double[] v = runs.stream().mapToDouble(r -> r.getOrDefault(stage, Double.NaN) / 1000).toArray();
-            double median = BenchInferCommand.median(v);
-            out.printf(Locale.ROOT, "| %s | %.2f s | %.2f - %.2f | %.2fx |%n", stage.equals("total") ? "**total**" : stage, median,
-                    Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0), median / networkMedian);
+        StringBuilder head = new StringBuilder("| stage |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String v : variants) {
+            head.append(' ').append(v.isBlank() ? "analyze defaults" : v.strip()).append(" |");
+            rule.append("---:|");
         }
-        double[] ratios = new double[runs.size()];
-        for (int i = 0; i < ratios.length; i++) ratios[i] = runs.get(i).get("total") / 1000 / networkPhoto[i];
-        out.printf(Locale.ROOT, "%ntotal / network alone, run by run (each beside its own network timing): median %.2fx, min %.2fx, max %.2fx%n",
-                BenchInferCommand.median(ratios), Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0));
-        if (mem != null) {
-            out.printf(Locale.ROOT, "memory (fresh JVM, -Xmx512m, one analyze): peak RSS %.0f MB, peak heap %.0f MB, wall %.1f s%n",
-                    mem.peakRssBytes() / 1e6, mem.peakHeapBytes() / 1e6, mem.wallSeconds());
-        } else if (memory) {
-            out.println("memory: not measured (the child JVM failed or this is not Linux)");
+        out.println(head);
+        out.println(rule);
+        for (String stage : runs.get(0).get(0).keySet()) {
+            StringBuilder row = new StringBuilder("| " + (stage.equals("total") ? "**total**" : stage) + " |");
+            for (List<Map<String, Double>> variant : runs) {
+                double[] v = variant.stream().mapToDouble(r -> r.getOrDefault(stage, Double.NaN) / 1000).toArray();
+                row.append(String.format(Locale.ROOT, " %.2f s (%.2f-%.2f) |", BenchInferCommand.median(v),
+                        Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0)));
+            }
+            out.println(row);
         }
+        StringBuilder ratio = new StringBuilder("| **total / network alone** |");
+        StringBuilder memRow = new StringBuilder("| memory: peak RSS / peak heap |");
+        for (int k = 0; k < runs.size(); k++) {
+            List<Map<String, Double>> variant = runs.get(k);
+            double[] ratios = new double[variant.size()];
+            for (int i = 0; i < ratios.length; i++) ratios[i] = variant.get(i).get("total") / 1000 / networkPhoto[i];
+            ratio.append(String.format(Locale.ROOT, " **%.2fx** (%.2f-%.2f) |", BenchInferCommand.median(ratios),
+                    Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0)));
+            AnalyzeProbe.Result m = mem.get(k);
+            memRow.append(m == null ? " n/a |" : String.format(Locale.ROOT, " %.0f MB / %.0f MB |", m.peakRssBytes() / 1e6, m.peakHeapBytes() / 1e6));
+        }
+        out.println(ratio);
+        if (memory) out.println(memRow);
+        out.printf(Locale.ROOT, "%nratio: each round's total over that round's network-alone time; memory: a fresh JVM with -Xmx512m"
+                + " (the cap of bin/porescope) runs analyze once (peak heap = sum of the heap pools' peaks)%n");
         out.flush();
     }
 

@@ -29,10 +29,16 @@ public final class PoreAnalyzer {
     private final Double pixelSizeUm;
     private final int maxArea;
 
-    /** Default tiles ({@link Tiler#DEFAULT_TILE_SIZE}, grown for models with a large margin), one thread. */
+    /** Largest tile side chosen per photo: beyond it the runtimes' rate per pixel falls (README "Speed"). */
+    public static final int MAX_AUTO_TILE_SIZE = 1024;
+
+    /** Tiles chosen per photo ({@link #tileSizeFor}), one thread. */
     public PoreAnalyzer(SegmentationModel model) {
-        this(model, defaultTileSize(model), 1, null, Integer.MAX_VALUE);
+        this(model, AUTO, 1, null, Integer.MAX_VALUE);
     }
+
+    /** Tile size meaning "choose per photo". */
+    private static final int AUTO = 0;
 
     private PoreAnalyzer(SegmentationModel model, int tileSize, int threads, Double pixelSizeUm, int maxArea) {
         if (model.card() == null) {
@@ -47,6 +53,30 @@ public final class PoreAnalyzer {
 
     private static int defaultTileSize(SegmentationModel model) {
         return Math.max(Tiler.DEFAULT_TILE_SIZE, 4 * Tiler.pad(model) + model.sizeMultiple());
+    }
+
+    /**
+     * The tile side used for a photo of this size: the one given to {@link #withTileSize}, or else,
+     * from {@link Tiler#DEFAULT_TILE_SIZE} (more for a model with a large margin) up to
+     * {@link #MAX_AUTO_TILE_SIZE} in steps of 64 px, the side whose tiles hold the fewest model-input
+     * pixels (the smaller side on a tie): the borders the model needs around each tile's core are
+     * computed twice, 1.5x the photo's pixels at 512 px for a 48 px margin and 1.2x at 1024 px.
+     * The result does not depend on the tile size (see {@link Tiler}); only the time does.
+     */
+    public int tileSizeFor(int width, int height) {
+        if (tileSize != AUTO) return tileSize;
+        int smallest = defaultTileSize(model);
+        int best = smallest;
+        long bestPixels = Long.MAX_VALUE;
+        for (int side = smallest; side <= Math.max(smallest, MAX_AUTO_TILE_SIZE); side += 64) {
+            long pixels = 0;
+            for (Tiler.Tile t : new Tiler(side).tiles(model, width, height)) pixels += (long) t.width() * t.height();
+            if (pixels < bestPixels) {
+                bestPixels = pixels;
+                best = side;
+            }
+        }
+        return best;
     }
 
     public PoreAnalyzer withTileSize(int newTileSize) {
@@ -69,6 +99,7 @@ public final class PoreAnalyzer {
 
     public SegmentationModel model() { return model; }
     public ModelCard card() { return model.card(); }
+    /** The tile side given to {@link #withTileSize}, or 0 when it is chosen per photo ({@link #tileSizeFor}). */
     public int tileSize() { return tileSize; }
     public int threads() { return threads; }
 
@@ -120,19 +151,19 @@ public final class PoreAnalyzer {
 
     /** The tiles the model stage runs for a photo of this size (for a progress bar's total). */
     public int tileCount(int width, int height) {
-        return tiler().tiles(model, width, height).size();
+        return tiler(width, height).tiles(model, width, height).size();
     }
 
     /** The model stage alone: pore probability of an already {@link #preprocess preprocessed} photo, tile by tile. */
     public Plane predict(Plane input, Listener listener) {
-        Tiler tiler = tiler();
+        Tiler tiler = tiler(input.width(), input.height());
         int total = tiler.tiles(model, input.width(), input.height()).size();
         IntConsumer tilesDone = done -> listener.tilesDone(done, total);
         return tiler.predict(model, input, tilesDone);
     }
 
-    private Tiler tiler() {
-        return new Tiler(tileSize, threads);
+    private Tiler tiler(int width, int height) {
+        return new Tiler(tileSizeFor(width, height), threads);
     }
 
     /** Pore extraction at another threshold (the card's minimum area), for threshold sweeps over one probability. */

@@ -9,6 +9,7 @@ import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.metrics.PixelMetrics;
 import dev.porescope.core.metrics.PoreMetrics;
+import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pores.Pore;
 import dev.porescope.core.pores.PoreExtractor;
 import dev.porescope.core.preprocess.Preprocessing;
@@ -97,6 +98,35 @@ class PoreAnalyzerTest {
         }
         Plane input = analyzer.preprocess(image.luma());
         assertArrayEquals(model.card().preprocessing().apply(image.luma()).values(), input.values());
+    }
+
+    /** The DoG with the geometry of the default slim U-Net: 48 px margin, sizes a multiple of 16. */
+    private SegmentationModel slimGeometry() {
+        return new SegmentationModel() {
+            @Override public Plane predict(Plane tile) { return model.predict(tile); }
+            @Override public int margin() { return 48; }
+            @Override public int sizeMultiple() { return 16; }
+            @Override public dev.porescope.core.model.ModelCard card() { return model.card(); }
+            @Override public void close() { }
+        };
+    }
+
+    @Test
+    void tileSizeIsChosenFromThePhotoSizeForTheFewestModelPixels() {
+        PoreAnalyzer analyzer = new PoreAnalyzer(slimGeometry());
+        // 4000x3000, 48 px borders (by hand): 512 px tiles (416 px cores) make 10x8 tiles, columns of
+        // 9x512 + 352 = 4960 px and rows of 7x512 + 192 = 3776 px: 18.7 M pixels. 896 px tiles (800 px
+        // cores): 5x4 tiles, 5x896 = 4480 by 3x896 + 704 = 3392: 15.2 M, as 960 and 1024 give; 832
+        // gives 4576 x 3392 (more). The smallest of the fewest wins.
+        assertEquals(896, analyzer.tileSizeFor(4000, 3000));
+        assertEquals(20, analyzer.tileCount(4000, 3000));
+        // a photo inside one tile at every size: the smallest
+        assertEquals(512, analyzer.tileSizeFor(300, 200));
+        assertEquals(1, analyzer.tileCount(300, 200));
+        // given explicitly, the tile size stays
+        assertEquals(512, analyzer.withTileSize(512).tileSizeFor(4000, 3000));
+        assertEquals(80, analyzer.withTileSize(512).tileCount(4000, 3000));
+        assertEquals(0, analyzer.tileSize());
     }
 
     @Test
