@@ -3,25 +3,23 @@ package dev.porescope.cli.bench;
 import dev.porescope.cli.Main;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Memory of one {@code porescope analyze} in a fresh JVM with a given heap cap: its peak resident
- * set (VmHWM: heap, JVM, native runtimes) and its peak heap (sum of the heap pools' peaks, an upper
- * bound). Linux only (/proc/self/status).
+ * set (VmHWM: heap, JVM, native runtimes) and its peak heap use (sampled every 10 ms; garbage not
+ * yet collected counts). Linux only (/proc/self/status).
  */
 public final class AnalyzeProbe {
     private AnalyzeProbe() { }
 
     /**
      * @param peakRssBytes  peak resident set of the whole process
-     * @param peakHeapBytes sum of the peak usage of each heap pool
+     * @param peakHeapBytes largest heap use seen
      * @param wallSeconds   wall time of the child, JVM start to exit
      */
     public record Result(long peakRssBytes, long peakHeapBytes, double wallSeconds) { }
@@ -41,13 +39,24 @@ public final class AnalyzeProbe {
     /** The child: runs the command line, then prints {@code memory PEAK_RSS PEAK_HEAP} in bytes. */
     public static void main(String[] args) {
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        AtomicLong heap = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            Runtime rt = Runtime.getRuntime();
+            while (!Thread.currentThread().isInterrupted()) {
+                heap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
         int code = Main.run(quiet, quiet, Arrays.copyOf(args, args.length));
+        sampler.interrupt();
         if (code != 0) System.exit(code);
-        long heap = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) heap += pool.getPeakUsage().getUsed();
-        }
-        System.out.println("memory " + MemoryProbe.status("VmHWM:") + " " + heap);
+        System.out.println("memory " + MemoryProbe.status("VmHWM:") + " " + heap.get());
         System.out.flush();
         System.exit(0);
     }

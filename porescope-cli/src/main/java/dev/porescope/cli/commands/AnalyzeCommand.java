@@ -93,6 +93,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
     Integer threads;
 
+    @Option(names = "--model-threads", paramLabel = "N",
+            description = "Threads inside the model runtime for each tile (ONNX Runtime intra-op; default: 1 when tiles run in parallel, else --threads).")
+    Integer modelThreads;
+
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
             description = "Photos analysed at the same time (default: ${DEFAULT-VALUE}; fewer when memory is short).")
     int parallel;
@@ -132,12 +136,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
         int totalThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int photosAtOnce = Math.max(1, Math.min(parallel, photos.size()));
         List<Outcome> outcomes;
-        try (SegmentationModel loaded = ModelLoader.load(modelName, null)) {
+        int tileThreads = Math.max(1, totalThreads / photosAtOnce);
+        int runtimeThreads = modelThreads != null ? modelThreads : tileThreads > 1 ? 1 : tileThreads;
+        try (SegmentationModel loaded = ModelLoader.load(modelName, null, runtimeThreads)) {
             Map<String, Object> overrides = preprocess.overrides();
             SegmentationModel used = overrides.isEmpty() ? loaded
                     : new CardOverride(loaded, preprocess.apply(loaded.card().preprocessing()));
             PoreAnalyzer analyzer = new PoreAnalyzer(used)
-                    .withThreads(Math.max(1, totalThreads / photosAtOnce))
+                    .withThreads(tileThreads)
                     .withPixelSizeUm(pixelSizeUm);
             if (tile != null) {
                 if (tile < Tiler.minimumTileSize(used)) {
@@ -194,6 +200,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private void checkUsage() {
         if (pixelSizeUm != null && !(pixelSizeUm > 0 && Double.isFinite(pixelSizeUm))) {
             throw new ParameterException(spec.commandLine(), "--pixel-size-um must be a positive number of micrometres, got " + pixelSizeUm);
+        }
+        if (modelThreads != null && modelThreads < 1) {
+            throw new ParameterException(spec.commandLine(), "--model-threads must be at least 1, got " + modelThreads);
         }
         if (threads != null && threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);

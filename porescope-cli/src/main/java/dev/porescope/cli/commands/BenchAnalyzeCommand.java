@@ -77,7 +77,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
     List<String> variants = new ArrayList<>();
 
     @Option(names = "--memory", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Measure memory in a fresh JVM (default: ${DEFAULT-VALUE}).")
+            description = "Measure the memory of the first variant in a fresh JVM (default: ${DEFAULT-VALUE}).")
     boolean memory;
 
     @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the synthetic photo (default: ${DEFAULT-VALUE}).")
@@ -116,13 +116,14 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             List<List<Map<String, Double>>> runs = new ArrayList<>();
             for (int v = 0; v < variants.size(); v++) runs.add(new ArrayList<>());
             double[] network = new double[repeats];
+            double[] networkCpu = new double[repeats];
             try (SegmentationModel loaded = ModelLoader.load(modelName, null)) {
                 PoreAnalyzer analyzer = new PoreAnalyzer(loaded);
                 Plane input = analyzer.preprocess(crop);
                 loaded.predict(input); // warm-up
                 runAnalyze(args.get(0)); // warm-up (class loading, JIT)
                 for (int r = 0; r < repeats; r++) {
-                    network[r] = networkSeconds(loaded, input);
+                    network[r] = networkSeconds(loaded, input, networkCpu, r);
                     for (int k = 0; k < variants.size(); k++) {
                         int v = (k + r) % variants.size(); // rotated, so that drift hits every variant alike
                         runs.get(v).add(runAnalyze(args.get(v)));
@@ -134,8 +135,8 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             }
             MachineLoad.Usage usage = load.stop();
             List<AnalyzeProbe.Result> mem = new ArrayList<>();
-            for (List<String> a : args) mem.add(memory ? AnalyzeProbe.measure(a, "512m") : null);
-            print(out, width, height, modelName, runs, network, usage, mem);
+            for (int v = 0; v < args.size(); v++) mem.add(memory && v == 0 ? AnalyzeProbe.measure(args.get(v), "512m") : null);
+            print(out, width, height, modelName, runs, network, networkCpu, usage, mem);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -160,6 +161,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         Path outDir = Path.of(args.get(args.indexOf(args.contains("--out-dir") ? "--out-dir" : "--json") + 1));
         Path json = args.contains("--out-dir") ? outDir.resolve("skin.json") : outDir;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        long cpu0 = cpuNanos();
         int code;
         PrintStream stderr = System.err;
         try (PrintStream sink = new PrintStream(captured, true)) {
@@ -172,22 +174,34 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         JsonNode timings = Json.read(readString(json), JsonNode.class).get("timings_ms");
         Map<String, Double> t = new LinkedHashMap<>();
         timings.fields().forEachRemaining(e -> t.put(e.getKey(), e.getValue().asDouble()));
+        t.put(CPU, (cpuNanos() - cpu0) / 1e6); // the whole command, model loading included
         return t;
     }
 
-    /** Median seconds of one inference on the crop, over 5 calls. */
-    private static double networkSeconds(SegmentationModel model, Plane input) {
+    /** Key of the CPU time (all threads of this JVM) in a run's timings. */
+    static final String CPU = "cpu (all threads)";
+
+    /** Median seconds of one inference on the crop, over 5 calls; {@code cpu[round]} gets the mean CPU seconds of one. */
+    private static double networkSeconds(SegmentationModel model, Plane input, double[] cpu, int round) {
         double[] s = new double[5];
+        long cpu0 = cpuNanos();
         for (int i = 0; i < s.length; i++) {
             long t0 = System.nanoTime();
             model.predict(input);
             s[i] = (System.nanoTime() - t0) / 1e9;
         }
+        cpu[round] = (cpuNanos() - cpu0) / 1e9 / s.length;
         return BenchInferCommand.median(s);
     }
 
+    /** CPU time of this JVM, all threads. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private void print(PrintWriter out, int width, int height, String modelName, List<List<Map<String, Double>>> runs,
-                       double[] network, MachineLoad.Usage usage, List<AnalyzeProbe.Result> mem) {
+                       double[] network, double[] networkCpu, MachineLoad.Usage usage, List<AnalyzeProbe.Result> mem) {
         double scale = (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE);
         double[] networkPhoto = Arrays.stream(network).map(s -> s * scale).toArray();
         double networkMedian = BenchInferCommand.median(networkPhoto);
@@ -198,9 +212,10 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
                         + " (after a warm-up), each round: the network alone, then every variant (rotated order)%n",
                 width, height, width * (double) height / 1e6, modelName,
                 outputs.equals("all") ? "all (mask, overlay, CSV, histogram, JSON)" : "JSON only", repeats);
-        out.printf(Locale.ROOT, "network alone: %.1f ms per %dx%d input -> %.2f s for the photo (min %.2f, max %.2f)%n%n",
+        double networkCpuPhoto = BenchInferCommand.median(networkCpu) * scale;
+        out.printf(Locale.ROOT, "network alone: %.1f ms per %dx%d input -> %.2f s for the photo (min %.2f, max %.2f); CPU time %.2f s%n%n",
                 BenchInferCommand.median(network) * 1e3, NETWORK_SIDE, NETWORK_SIDE, networkMedian,
-                Arrays.stream(networkPhoto).min().orElse(0), Arrays.stream(networkPhoto).max().orElse(0));
+                Arrays.stream(networkPhoto).min().orElse(0), Arrays.stream(networkPhoto).max().orElse(0), networkCpuPhoto);
         StringBuilder head = new StringBuilder("| stage |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String v : variants) {
@@ -229,10 +244,18 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             AnalyzeProbe.Result m = mem.get(k);
             memRow.append(m == null ? " n/a |" : String.format(Locale.ROOT, " %.0f MB / %.0f MB |", m.peakRssBytes() / 1e6, m.peakHeapBytes() / 1e6));
         }
+        StringBuilder cpuRatio = new StringBuilder("| CPU time / network alone's |");
+        for (List<Map<String, Double>> variant : runs) {
+            double cpu = BenchInferCommand.median(variant.stream().mapToDouble(r -> r.get(CPU) / 1000).toArray());
+            cpuRatio.append(String.format(Locale.ROOT, " %.2fx |", cpu / networkCpuPhoto));
+        }
         out.println(ratio);
+        out.println(cpuRatio);
         if (memory) out.println(memRow);
-        out.printf(Locale.ROOT, "%nratio: each round's total over that round's network-alone time; memory: a fresh JVM with -Xmx512m"
-                + " (the cap of bin/porescope) runs analyze once (peak heap = sum of the heap pools' peaks)%n");
+        out.printf(Locale.ROOT, "%nratio: each round's total over that round's network-alone time; CPU time: the whole analyze"
+                + " command (model loading included, all threads) over the network alone's on the photo (robust to a busy"
+                + " machine, where wall times are not); memory: a fresh JVM with -Xmx512m"
+                + " (the cap of bin/porescope) runs the first variant once (peak heap use sampled every 10 ms)%n");
         out.flush();
     }
 
