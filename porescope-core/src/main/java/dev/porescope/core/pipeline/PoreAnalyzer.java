@@ -28,19 +28,17 @@ public final class PoreAnalyzer {
     private final int threads;
     private final Double pixelSizeUm;
     private final int maxArea;
-
-    /** Largest tile side chosen per photo: beyond it the runtimes' rate per pixel falls (README "Speed"). */
-    public static final int MAX_AUTO_TILE_SIZE = 1024;
+    private final int maxTileSize;
 
     /** Tiles chosen per photo ({@link #tileSizeFor}), one thread. */
     public PoreAnalyzer(SegmentationModel model) {
-        this(model, AUTO, 1, null, Integer.MAX_VALUE);
+        this(model, AUTO, 1, null, Integer.MAX_VALUE, Tiler.DEFAULT_TILE_SIZE);
     }
 
     /** Tile size meaning "choose per photo". */
     private static final int AUTO = 0;
 
-    private PoreAnalyzer(SegmentationModel model, int tileSize, int threads, Double pixelSizeUm, int maxArea) {
+    private PoreAnalyzer(SegmentationModel model, int tileSize, int threads, Double pixelSizeUm, int maxArea, int maxTileSize) {
         if (model.card() == null) {
             throw new IllegalArgumentException("model " + model.getClass().getSimpleName() + " has no model card");
         }
@@ -49,6 +47,7 @@ public final class PoreAnalyzer {
         this.threads = threads;
         this.pixelSizeUm = pixelSizeUm;
         this.maxArea = maxArea;
+        this.maxTileSize = maxTileSize;
     }
 
     private static int defaultTileSize(SegmentationModel model) {
@@ -58,17 +57,18 @@ public final class PoreAnalyzer {
     /**
      * The tile side used for a photo of this size: the one given to {@link #withTileSize}, or else,
      * from {@link Tiler#DEFAULT_TILE_SIZE} (more for a model with a large margin) up to
-     * {@link #MAX_AUTO_TILE_SIZE} in steps of 64 px, the side whose tiles hold the fewest model-input
-     * pixels (the smaller side on a tie): the borders the model needs around each tile's core are
-     * computed twice, 1.5x the photo's pixels at 512 px for a 48 px margin and 1.2x at 1024 px.
-     * The result does not depend on the tile size (see {@link Tiler}); only the time does.
+     * {@link #withMaxTileSize the largest allowed} in steps of 64 px, the side whose tiles hold the
+     * fewest model-input pixels (the smaller side on a tie): the borders the model needs around each
+     * tile's core are computed twice, 1.5x the photo's pixels at 512 px for a 48 px margin and 1.27x
+     * at 896 px for 4000x3000. The result does not depend on the tile size (see {@link Tiler}); the
+     * time and the runtime's memory do.
      */
     public int tileSizeFor(int width, int height) {
         if (tileSize != AUTO) return tileSize;
         int smallest = defaultTileSize(model);
         int best = smallest;
         long bestPixels = Long.MAX_VALUE;
-        for (int side = smallest; side <= Math.max(smallest, MAX_AUTO_TILE_SIZE); side += 64) {
+        for (int side = smallest; side <= Math.max(smallest, maxTileSize); side += 64) {
             long pixels = 0;
             for (Tiler.Tile t : new Tiler(side).tiles(model, width, height)) pixels += (long) t.width() * t.height();
             if (pixels < bestPixels) {
@@ -80,21 +80,30 @@ public final class PoreAnalyzer {
     }
 
     public PoreAnalyzer withTileSize(int newTileSize) {
-        return new PoreAnalyzer(model, newTileSize, threads, pixelSizeUm, maxArea);
+        return new PoreAnalyzer(model, newTileSize, threads, pixelSizeUm, maxArea, maxTileSize);
     }
 
     public PoreAnalyzer withThreads(int newThreads) {
-        return new PoreAnalyzer(model, tileSize, newThreads, pixelSizeUm, maxArea);
+        return new PoreAnalyzer(model, tileSize, newThreads, pixelSizeUm, maxArea, maxTileSize);
+    }
+
+    /**
+     * Largest tile side chosen per photo (default {@link Tiler#DEFAULT_TILE_SIZE}: larger tiles need
+     * fewer border pixels but more runtime memory; a 12 MP photo with 1024 px tiles took 1.09 GB
+     * resident against 0.79 GB with 512 px tiles, README "Speed of a whole photo").
+     */
+    public PoreAnalyzer withMaxTileSize(int newMaxTileSize) {
+        return new PoreAnalyzer(model, tileSize, threads, pixelSizeUm, maxArea, newMaxTileSize);
     }
 
     /** Pixel side in micrometres for the summary (areas in um^2, pores per cm^2); null = pixels only. */
     public PoreAnalyzer withPixelSizeUm(Double newPixelSizeUm) {
-        return new PoreAnalyzer(model, tileSize, threads, newPixelSizeUm, maxArea);
+        return new PoreAnalyzer(model, tileSize, threads, newPixelSizeUm, maxArea, maxTileSize);
     }
 
     /** Largest pore kept, px (default: no limit). */
     public PoreAnalyzer withMaxArea(int newMaxArea) {
-        return new PoreAnalyzer(model, tileSize, threads, pixelSizeUm, newMaxArea);
+        return new PoreAnalyzer(model, tileSize, threads, pixelSizeUm, newMaxArea, maxTileSize);
     }
 
     public SegmentationModel model() { return model; }

@@ -113,7 +113,7 @@ class PoreAnalyzerTest {
 
     @Test
     void tileSizeIsChosenFromThePhotoSizeForTheFewestModelPixels() {
-        PoreAnalyzer analyzer = new PoreAnalyzer(slimGeometry());
+        PoreAnalyzer analyzer = new PoreAnalyzer(slimGeometry()).withMaxTileSize(1024);
         // 4000x3000, 48 px borders (by hand): 512 px tiles (416 px cores) make 10x8 tiles, columns of
         // 9x512 + 352 = 4960 px and rows of 7x512 + 192 = 3776 px: 18.7 M pixels. 896 px tiles (800 px
         // cores): 5x4 tiles, 5x896 = 4480 by 3x896 + 704 = 3392: 15.2 M, as 960 and 1024 give; 832
@@ -127,6 +127,8 @@ class PoreAnalyzerTest {
         assertEquals(512, analyzer.withTileSize(512).tileSizeFor(4000, 3000));
         assertEquals(80, analyzer.withTileSize(512).tileCount(4000, 3000));
         assertEquals(0, analyzer.tileSize());
+        // by default no larger than 512 px (runtime memory)
+        assertEquals(512, new PoreAnalyzer(slimGeometry()).tileSizeFor(4000, 3000));
     }
 
     @Test
