@@ -15,19 +15,13 @@ public final class CardOverride implements SegmentationModel {
     private final ModelCard card;
 
     public CardOverride(SegmentationModel model, Preprocessing preprocessing) {
-        this(model, withPreprocessing(model.card(), preprocessing));
+        this(model, model.card().withPreprocessing(preprocessing));
     }
 
     /** {@code model} under another card (e.g. {@link ModelCard#withThreshold}); the weights are the model's. */
     public CardOverride(SegmentationModel model, ModelCard card) {
         this.model = model;
         this.card = card;
-    }
-
-    private static ModelCard withPreprocessing(ModelCard c, Preprocessing preprocessing) {
-        return new ModelCard(c.format(), c.name(), c.spec(), preprocessing, c.threshold(), c.minArea(),
-                c.runtime(), c.precision(), c.dataDigest(), c.seed(), c.steps(), c.validation(), c.libraries(),
-                c.golden(), c.extra());
     }
 
     @Override public Plane predict(Plane tile) { return model.predict(tile); }
