@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", sortOptions = false,
         subcommands = {BenchTrainCommand.class, BenchInferCommand.class, BenchServeCommand.class, BenchAnalyzeCommand.class},
         description = "Measure speed: 'bench train' (training step and server inference, Java vs PyTorch-Python),"
+                + " 'bench batch' (photos per second, analyze against Apache Spark; through bin/porescope),"
                 + " 'bench infer' (inference latency, throughput and memory of server and phone models),"
                 + " 'bench serve' (photos/s, latency and memory of porescope serve under concurrent clients, beside analyze),"
                 + " 'bench analyze' (a whole photo through analyze beside the network alone).")
