@@ -81,6 +81,19 @@ public final class ModelLoader {
         return FILE_LOADERS.get(extension(file)).apply(file);
     }
 
+    /**
+     * As {@link #load(String, Supplier)}, with ONNX Runtime on {@code runtimeThreads} intra-op threads
+     * (other runtimes as they are: libtorch's threads are process-wide, {@code Torch.init}).
+     */
+    public static SegmentationModel load(String model, Supplier<List<LabelledImage>> fitData, int runtimeThreads) {
+        check(model);
+        String ext = extension(Path.of(model));
+        if (!BUILT_IN.containsKey(model) && (ext.equals("onnx") || ext.equals("ort"))) {
+            return onnxModel(Path.of(model), runtimeThreads);
+        }
+        return load(model, fitData);
+    }
+
     /** Whether model files ending in {@code .extension} (lower case, no dot) can be loaded in this build. */
     public static boolean loadsExtension(String extension) {
         return FILE_LOADERS.containsKey(extension.toLowerCase(Locale.ROOT));

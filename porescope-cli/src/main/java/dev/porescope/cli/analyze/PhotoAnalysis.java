@@ -14,22 +14,30 @@ import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.pipeline.PoreAnalyzer;
-import dev.porescope.core.pores.PoreResult;
 import dev.porescope.core.pores.PoreSummary;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.porescope.core.pores.Pore;
 
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
  * Analyses one photo and writes the files asked for: decode (EXIF orientation, pixel limit), luma,
- * the model card's preprocessing, the model over tiles, pore extraction, reports. The stages are
- * those of {@link PoreAnalyzer#analyze}, run one by one so that each can be timed and the tiles
- * reported to a progress bar; big intermediate images are dropped as soon as they are used.
+ * then {@link PoreAnalyzer#analyze} (preprocessing, model over tiles, pores), whose listener times
+ * its stages and reports tiles to a progress bar; then the reports. Big intermediate images are
+ * dropped as soon as they are used.
  */
 public final class PhotoAnalysis {
 
@@ -67,7 +75,7 @@ public final class PhotoAnalysis {
      * @param zoneFigures pores per zone; empty without zones
      */
     public record Result(Path photo, int width, int height, PoreSummary summary, Map<String, Double> timingsMs,
-                         java.util.List<Path> written, FaceZones zones, java.util.List<ZoneFigures> zoneFigures) { }
+                         List<Path> written, FaceZones zones, List<ZoneFigures> zoneFigures) { }
 
     private final Settings settings;
 
@@ -121,65 +129,122 @@ public final class PhotoAnalysis {
         }
         Mask region = roi != null ? roi : zones != null ? zones.analysed() : Mask.full(w, h);
         Plane luma = Luma.fromArgb(argb.argb(), w, h);
-        argb = null; // the overlay decodes the photo again: 4 bytes a pixel less at the peak below
+        // the overlay is drawn on the decoded photo kept in memory (decoding it again took longer)
+        ArgbImage photoPixels = outputs.overlay() != null ? argb : null;
+        argb = null;
         clock.lap("luma");
-        Plane input = analyzer.preprocessing().apply(luma);
-        clock.lap("preprocess");
-        // PoreAnalyzer.analyze, stage by stage: timed, and each whole-image plane dropped once used
-        Plane probability = analyzer.predict(input, tilesDone);
-        input = null;
-        clock.lap("model");
-        PoreResult found = analyzer.extractor().extract(probability, luma, region);
-        probability = null;
-        luma = null;
-        PoreSummary summary = analyzer.summarize(found.pores(), region);
-        java.util.List<ZoneFigures> zoneFigures = zones == null ? java.util.List.of()
-                : ZoneFigures.of(found.pores(), zones, settings.pixelSizeUm());
-        clock.lap("pores");
+        PoreAnalyzer.Analysis analysis = analyzer.analyze(luma, region, new PoreAnalyzer.Listener() {
+            @Override
+            public void stageDone(PoreAnalyzer.Stage stage, long nanos) {
+                clock.lap(stage.label());
+            }
 
-        java.util.List<Path> written = new java.util.ArrayList<>();
-        if (outputs.mask() != null) {
-            ImageFiles.writeMask(found.poreMask(), outputs.mask());
-            written.add(outputs.mask());
-        }
+            @Override
+            public void tilesDone(int done, int total) {
+                tilesDone.accept(done);
+            }
+        });
+        luma = null;
+        Mask poreMask = analysis.poreMask();
+        List<Pore> pores = analysis.pores();
+        PoreSummary summary = analysis.summary();
+        analysis = null; // the probability is not needed for the files: 4 bytes a pixel less
+        List<ZoneFigures> zoneFigures = zones == null ? List.of() : ZoneFigures.of(pores, zones, settings.pixelSizeUm());
+        FaceZones foundZones = zones;
+
+        // the files are encoded at the same time; the JSON (on this thread) ends with the timings, once the others are written
+        List<Path> written = new ArrayList<>();
+        Map<Path, Runnable> jobs = new LinkedHashMap<>();
+        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> ImageFiles.writeMask(poreMask, outputs.mask()));
         if (outputs.overlay() != null) {
-            ArgbImage again = settings.files().readArgb(photo);
-            ImageFiles.writePng(Overlay.draw(again, found.poreMask(), found.pores(), zones, settings.pixelSizeUm()), outputs.overlay());
-            written.add(outputs.overlay());
+            jobs.put(outputs.overlay(), () -> ImageFiles.writePng(
+                    Overlay.draw(photoPixels, poreMask, pores, foundZones, settings.pixelSizeUm()), outputs.overlay()));
         }
         if (outputs.zonesMask() != null && zones != null) {
-            ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask());
-            written.add(outputs.zonesMask());
+            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(foundZones.labels(), w, h, outputs.zonesMask()));
         }
         if (outputs.csv() != null) {
-            ImageFiles.writeAtomically(outputs.csv(), tmp -> {
+            jobs.put(outputs.csv(), () -> ImageFiles.writeAtomically(outputs.csv(), tmp -> {
                 try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    PoreTable.write(found.pores(), settings.pixelSizeUm(), out);
+                    PoreTable.write(pores, settings.pixelSizeUm(), out);
                 }
-            });
-            written.add(outputs.csv());
+            }));
         }
         if (outputs.histogram() != null) {
-            ImageFiles.writePng(SizeHistogram.draw(photo.getFileName() + ": " + summary.count() + " pores", summary),
-                    outputs.histogram());
-            written.add(outputs.histogram());
+            jobs.put(outputs.histogram(), () -> ImageFiles.writePng(
+                    SizeHistogram.draw(photo.getFileName() + ": " + summary.count() + " pores", summary), outputs.histogram()));
         }
-        clock.lap("write");
-        if (outputs.json() != null) {
-            Map<String, Object> report = AnalysisJson.report(photo, w, h, settings, summary, found.pores(), clock.timings(),
-                    zones, zoneFigures);
-            // streamed: the pores of a 12 MP photo make tens of MB of text
-            ImageFiles.writeAtomically(outputs.json(), tmp -> {
-                try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    Json.mapper().writerWithDefaultPrettyPrinter()
-                            .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                            .writeValue(out, report);
-                    out.write('\n');
+        written.addAll(jobs.keySet());
+        ExecutorService pool = jobs.isEmpty() ? null : Executors.newFixedThreadPool(Math.min(jobs.size(), WRITER_THREADS), r -> {
+            Thread t = new Thread(r, "porescope-write");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> files = new ArrayList<>();
+            for (Runnable job : jobs.values()) files.add(pool.submit(job));
+            Timings timings = new Timings(clock, files);
+            if (outputs.json() != null) {
+                Map<String, Object> report = AnalysisJson.report(photo, w, h, settings, summary, pores, Map.of(),
+                        zones, zoneFigures);
+                report.remove("timings_ms");
+                report.put("timings_ms", timings); // last: written once every other file is
+                // streamed: the pores of a 12 MP photo make tens of MB of text
+                try {
+                    ImageFiles.writeAtomically(outputs.json(), tmp -> {
+                        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                            Json.mapper().writerWithDefaultPrettyPrinter()
+                                    .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                                    .writeValue(out, report);
+                            out.write('\n');
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    if (timings.failure != null) throw timings.failure; // another file failed: say that, not the JSON
+                    throw e;
                 }
-            });
-            written.add(outputs.json());
+                written.add(outputs.json());
+            }
+            return new Result(photo, w, h, summary, timings.value(), List.copyOf(written), zones, zoneFigures);
+        } finally {
+            if (pool != null) pool.shutdownNow();
         }
-        return new Result(photo, w, h, summary, clock.timings(), java.util.List.copyOf(written), zones, zoneFigures);
+    }
+
+    /** Threads that encode one photo's files besides the caller (which writes the JSON). */
+    static final int WRITER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    /** The stage timings once the files in {@code files} are written (waits for them; rethrows their failure). */
+    static final class Timings {
+        private final Stopwatch clock;
+        private final List<Future<?>> files;
+        private Map<String, Double> value;
+        private RuntimeException failure;
+
+        Timings(Stopwatch clock, List<Future<?>> files) {
+            this.clock = clock;
+            this.files = files;
+        }
+
+        @JsonValue
+        synchronized Map<String, Double> value() {
+            if (value == null) {
+                for (Future<?> f : files) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw failure = new UserException("interrupted while writing the files", e);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Error err) throw err;
+                        throw failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                }
+                clock.lap("write");
+                value = clock.timings();
+            }
+            return value;
+        }
     }
 
     /** Milliseconds per stage. */

@@ -38,14 +38,22 @@ public final class MemoryProbe {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
                 MemoryProbe.class.getName(), model.toString(), Integer.toString(size), Integer.toString(threads)));
+        String[] parts = childReport(command, 3);
+        return parts == null ? null : new Result(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+    }
+
+    /**
+     * Runs a child JVM command and returns the words of its last output line when that line starts
+     * with {@code memory} and has {@code words} words; null when the child failed or said otherwise.
+     */
+    static String[] childReport(List<String> command, int words) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) return null;
             String last = output.strip().lines().reduce((a, b) -> b).orElse("");
             String[] parts = last.split(" ");
-            if (parts.length != 3 || !parts[0].equals("memory")) return null;
-            return new Result(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            return parts.length == words && parts[0].equals("memory") ? parts : null;
         } catch (IOException | RuntimeException e) {
             return null;
         } catch (InterruptedException e) {

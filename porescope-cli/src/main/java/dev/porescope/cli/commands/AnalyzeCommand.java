@@ -105,6 +105,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
     Integer threads;
 
+    @Option(names = "--model-threads", paramLabel = "N",
+            description = "Threads inside the model runtime for each tile (ONNX Runtime intra-op; default: 1, the tiles run in parallel instead).")
+    Integer modelThreads;
+
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
             description = "Photos analysed at the same time (default: ${DEFAULT-VALUE}; fewer when memory is short).")
     int parallel;
@@ -144,12 +148,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
         int totalThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int photosAtOnce = Math.max(1, Math.min(parallel, photos.size()));
         List<Outcome> outcomes;
-        try (SegmentationModel loaded = ModelLoader.load(modelName, null)) {
+        int tileThreads = Math.max(1, totalThreads / photosAtOnce);
+        // one runtime thread per tile: tiles (and photos) in parallel cost less CPU than runtime threads (bench analyze)
+        int runtimeThreads = modelThreads != null ? modelThreads : 1;
+        try (SegmentationModel loaded = ModelLoader.load(modelName, null, runtimeThreads)) {
             Map<String, Object> overrides = preprocess.overrides();
             SegmentationModel used = overrides.isEmpty() ? loaded
                     : new CardOverride(loaded, preprocess.apply(loaded.card().preprocessing()));
             PoreAnalyzer analyzer = new PoreAnalyzer(used)
-                    .withThreads(Math.max(1, totalThreads / photosAtOnce))
+                    .withThreads(tileThreads)
                     .withPixelSizeUm(pixelSizeUm);
             if (tile != null) {
                 if (tile < Tiler.minimumTileSize(used)) {
@@ -206,6 +213,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private void checkUsage() {
         if (pixelSizeUm != null && !(pixelSizeUm > 0 && Double.isFinite(pixelSizeUm))) {
             throw new ParameterException(spec.commandLine(), "--pixel-size-um must be a positive number of micrometres, got " + pixelSizeUm);
+        }
+        if (modelThreads != null && modelThreads < 1) {
+            throw new ParameterException(spec.commandLine(), "--model-threads must be at least 1, got " + modelThreads);
         }
         if (threads != null && threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
@@ -295,7 +305,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private long tileCount(PhotoAnalysis job, Path photo) {
         PoreAnalyzer analyzer = job.settings().analyzer();
         ImageFiles.Size size = job.settings().files().readSize(photo);
-        return new Tiler(analyzer.tileSize()).tiles(analyzer.model(), size.width(), size.height()).size();
+        return analyzer.tileCount(size.width(), size.height());
     }
 
     /**

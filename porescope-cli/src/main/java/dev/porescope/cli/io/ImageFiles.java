@@ -380,11 +380,28 @@ public final class ImageFiles {
         writePng(image, file);
     }
 
+    /**
+     * The PNG writer's compression quality: the JDK maps quality q to deflate level
+     * {@code (int) (9 (1 - q))}, so 0.85 is level 1. Level 1 encodes a 12 MP overlay several times
+     * faster than the default level 4 for files about 10 % larger; the pixels are the same.
+     */
+    static final float PNG_QUALITY = 0.85f;
+
     /** Writes to a temporary name beside {@code file} and renames it, so a reader never sees half a PNG. */
     public static void writePng(BufferedImage image, Path file) {
         writeAtomically(file, tmp -> {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer for image type " + image.getType());
+            Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+            if (!writers.hasNext()) throw new IOException("no PNG writer in this Java");
+            javax.imageio.ImageWriter writer = writers.next();
+            Files.delete(tmp); // created afresh by the stream, with the usual permissions (as ImageIO.write did)
+            try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+                writer.setOutput(out);
+                javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(PNG_QUALITY);
+                writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+            } finally {
+                writer.dispose();
             }
         });
     }

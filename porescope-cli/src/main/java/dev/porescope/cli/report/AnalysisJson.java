@@ -49,7 +49,7 @@ public final class AnalysisJson {
         r.put("preprocessing_overrides", settings.preprocessingOverrides());
         r.put("threshold", analyzer.card().threshold());
         r.put("min_area_px", analyzer.extractor().minArea());
-        r.put("tile_size", analyzer.tileSize());
+        r.put("tile_size", analyzer.tileSizeFor(width, height));
         r.put("threads", analyzer.threads());
         r.put("summary", summary);
         if (zones != null) {

@@ -311,6 +311,20 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenIsNamedWhileTheOthersAreWrittenBesideIt() throws IOException {
+        Path photo = photo("w", 64, 48, 8);
+        Path notAFolder = tmp.resolve("plain-file");
+        Files.writeString(notAFolder, "a file, not a folder");
+        Path json = tmp.resolve("w.json");
+        Path csv = tmp.resolve("w.csv");
+        // the overlay cannot be written; the mask, CSV and JSON are written at the same time
+        Run run = porescope("analyze", photo.toString(), "--model", "dog", "--overlay", notAFolder.resolve("w.png").toString(),
+                "--csv", csv.toString(), "--json", json.toString());
+        assertOneLineError(run, "plain-file", "cannot write");
+        assertFalse(Files.exists(json), "no JSON claims a run whose files failed");
+    }
+
+    @Test
     void exifOrientationTurnsTheMaskUpright() throws IOException {
         SyntheticPhoto p = new SkinSynthesizer(SynthConfig.defaults(64, 40)).generate("r", 71);
         BufferedImage stored = new BufferedImage(64, 40, BufferedImage.TYPE_INT_RGB);

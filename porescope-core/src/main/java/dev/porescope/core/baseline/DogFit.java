@@ -1,10 +1,8 @@
 package dev.porescope.core.baseline;
 
 import dev.porescope.core.data.LabelledImage;
-import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.metrics.PixelMetrics;
-import dev.porescope.core.metrics.PoreMetrics;
+import dev.porescope.core.eval.PooledScore;
 import dev.porescope.core.pores.PoreExtractor;
 import dev.porescope.core.preprocess.Preprocessing;
 
@@ -159,16 +157,13 @@ public final class DogFit {
     /** Pooled pixel Dice and pore F1 of one setting, through the extractor the analyzer uses. */
     static Candidate score(List<LabelledImage> images, List<Plane> responses, double s1, double s2,
                            double offset, int minArea) {
-        PixelMetrics pixel = new PixelMetrics();
-        PoreMetrics pores = new PoreMetrics();
+        PooledScore score = new PooledScore();
         // response >= offset is exactly probability >= 0.5 for the logistic, up to rounding at the edge
         PoreExtractor extractor = new PoreExtractor(offset, minArea);
         for (int k = 0; k < images.size(); k++) {
             LabelledImage image = images.get(k);
-            Mask predicted = extractor.extract(responses.get(k), image.luma(), image.roi()).poreMask();
-            pixel.add(predicted, image.label(), image.roi());
-            pores.add(predicted, image.label(), image.roi());
+            score.add(image, extractor.extract(responses.get(k), image.luma(), image.roi()).poreMask());
         }
-        return new Candidate(s1, s2, offset, minArea, pixel.dice(), pores.f1());
+        return new Candidate(s1, s2, offset, minArea, score.pixel().dice(), score.pores().f1());
     }
 }

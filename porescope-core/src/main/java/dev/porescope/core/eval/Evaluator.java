@@ -1,12 +1,9 @@
 package dev.porescope.core.eval;
 
 import dev.porescope.core.data.LabelledImage;
-import dev.porescope.core.metrics.PixelMetrics;
-import dev.porescope.core.metrics.PoreMetrics;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -27,21 +24,14 @@ public final class Evaluator {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no labelled photos to evaluate on");
         }
-        PixelMetrics pixel = new PixelMetrics();
-        PoreMetrics pores = new PoreMetrics();
-        List<EvalResult.ImageScore> rows = new ArrayList<>();
+        PooledScore score = new PooledScore();
         int done = 0;
         for (LabelledImage image : images) {
-            PoreAnalyzer.Analysis analysis = analyzer.analyze(image.luma(), image.roi());
-            PixelMetrics p = PixelMetrics.of(analysis.poreMask(), image.label(), image.roi());
-            PoreMetrics q = PoreMetrics.of(analysis.poreMask(), image.label(), image.roi());
-            pixel.add(p);
-            pores.add(q);
-            rows.add(new EvalResult.ImageScore(image.name(), p, q, (int) (q.tp() + q.fp()), (int) (q.tp() + q.fn())));
+            score.add(image, analyzer.analyze(image.luma(), image.roi()).poreMask());
             progress.accept(++done);
         }
         var card = analyzer.card();
         return new EvalResult(card.name(), card.runtime(), card.threshold(), Math.max(1, card.minArea()),
-                images.size(), pixel, pores, List.copyOf(rows));
+                images.size(), score.pixel(), score.pores(), score.perImage());
     }
 }

@@ -139,17 +139,4 @@ public record SkinStatistics(int count, double poresPer100x100, double medianAre
         Arrays.sort(sorted);
         return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
-
-    /**
-     * BT.601 luma in [0, 1] of ARGB pixels.
-     * TODO: switch to dev.porescope.core.image.Luma.fromArgb once branch core has it.
-     */
-    static Plane luma(int[] argb, int w, int h) {
-        float[] out = new float[argb.length];
-        for (int i = 0; i < argb.length; i++) {
-            int p = argb[i];
-            out[i] = (0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF)) / 255f;
-        }
-        return new Plane(w, h, out);
-    }
 }

@@ -23,7 +23,7 @@ public record SyntheticPhoto(String name, int width, int height, int[] argb, Mas
 
     /** BT.601 luma in [0, 1]. */
     public Plane luma() {
-        return SkinStatistics.luma(argb, width, height);
+        return dev.porescope.core.image.Luma.fromArgb(argb, width, height);
     }
 
     /** As labelled data (the whole photo is labelled, so the ROI is full). */

@@ -9,6 +9,7 @@ import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.metrics.PixelMetrics;
 import dev.porescope.core.metrics.PoreMetrics;
+import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pores.Pore;
 import dev.porescope.core.pores.PoreExtractor;
 import dev.porescope.core.preprocess.Preprocessing;
@@ -47,6 +48,87 @@ class PoreAnalyzerTest {
         assertEquals(a.pores().size(), a.summary().count());
         assertEquals("um^2", a.summary().areaUnit());
         assertEquals(a.pores().size() * 10_000.0 / roi.count(), a.summary().per100x100(), 1e-9);
+    }
+
+    @Test
+    void listenerHearsEachStageOnceInOrderAndEveryTileWithoutChangingTheResult() {
+        LabelledImage image = Blobs.image("a", 150, 110, 20, 2.5, 0.08, 3);
+        PoreAnalyzer analyzer = new PoreAnalyzer(model).withTileSize(40).withThreads(2);
+        List<PoreAnalyzer.Stage> stages = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger lastDone = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<Integer> totals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        PoreAnalyzer.Analysis heard = analyzer.analyze(image.luma(), null, new PoreAnalyzer.Listener() {
+            @Override
+            public void stageDone(PoreAnalyzer.Stage stage, long nanos) {
+                assertTrue(nanos >= 0);
+                stages.add(stage);
+            }
+
+            @Override
+            public void tilesDone(int done, int total) {
+                lastDone.accumulateAndGet(done, Math::max);
+                totals.add(total);
+            }
+        });
+        assertEquals(List.of(PoreAnalyzer.Stage.PREPROCESS, PoreAnalyzer.Stage.MODEL, PoreAnalyzer.Stage.PORES), stages);
+        // 40 px tiles with the DoG's margin rounded to its size multiple: count the cores by hand
+        int pad = Tiler.pad(model);
+        int core = 40 / model.sizeMultiple() * model.sizeMultiple() - 2 * pad;
+        int expectedTiles = ((150 + core - 1) / core) * ((110 + core - 1) / core);
+        assertEquals(java.util.Set.of(expectedTiles), totals);
+        assertEquals(expectedTiles, lastDone.get());
+        assertEquals(expectedTiles, analyzer.tileCount(150, 110));
+
+        PoreAnalyzer.Analysis quiet = new PoreAnalyzer(model).analyze(image.luma(), null);
+        assertArrayEquals(quiet.probability().values(), heard.probability().values());
+        assertEquals(quiet.poreMask(), heard.poreMask());
+        assertEquals(quiet.pores(), heard.pores());
+    }
+
+    @Test
+    void extractorAtAThresholdKeepsTheCardsMinimumArea() {
+        LabelledImage image = Blobs.image("a", 96, 80, 12, 2.5, 0.08, 6);
+        PoreAnalyzer analyzer = new PoreAnalyzer(model);
+        Plane probability = analyzer.probability(image.luma());
+        for (double t : new double[] {0.3, 0.5, 0.7}) {
+            var expected = new PoreExtractor(t, 3).extract(probability, image.luma(), null);
+            var swept = analyzer.extractor(t).extract(probability, image.luma(), null);
+            assertEquals(expected.poreMask(), swept.poreMask());
+            assertEquals(expected.pores(), swept.pores());
+        }
+        Plane input = analyzer.preprocess(image.luma());
+        assertArrayEquals(model.card().preprocessing().apply(image.luma()).values(), input.values());
+    }
+
+    /** The DoG with the geometry of the default slim U-Net: 48 px margin, sizes a multiple of 16. */
+    private SegmentationModel slimGeometry() {
+        return new SegmentationModel() {
+            @Override public Plane predict(Plane tile) { return model.predict(tile); }
+            @Override public int margin() { return 48; }
+            @Override public int sizeMultiple() { return 16; }
+            @Override public dev.porescope.core.model.ModelCard card() { return model.card(); }
+            @Override public void close() { }
+        };
+    }
+
+    @Test
+    void tileSizeIsChosenFromThePhotoSizeForTheFewestModelPixels() {
+        PoreAnalyzer analyzer = new PoreAnalyzer(slimGeometry()).withMaxTileSize(1024);
+        // 4000x3000, 48 px borders (by hand): 512 px tiles (416 px cores) make 10x8 tiles, columns of
+        // 9x512 + 352 = 4960 px and rows of 7x512 + 192 = 3776 px: 18.7 M pixels. 896 px tiles (800 px
+        // cores): 5x4 tiles, 5x896 = 4480 by 3x896 + 704 = 3392: 15.2 M, as 960 and 1024 give; 832
+        // gives 4576 x 3392 (more). The smallest of the fewest wins.
+        assertEquals(896, analyzer.tileSizeFor(4000, 3000));
+        assertEquals(20, analyzer.tileCount(4000, 3000));
+        // a photo inside one tile at every size: the smallest
+        assertEquals(512, analyzer.tileSizeFor(300, 200));
+        assertEquals(1, analyzer.tileCount(300, 200));
+        // given explicitly, the tile size stays
+        assertEquals(512, analyzer.withTileSize(512).tileSizeFor(4000, 3000));
+        assertEquals(80, analyzer.withTileSize(512).tileCount(4000, 3000));
+        assertEquals(0, analyzer.tileSize());
+        // by default no larger than 512 px (runtime memory)
+        assertEquals(512, new PoreAnalyzer(slimGeometry()).tileSizeFor(4000, 3000));
     }
 
     @Test

@@ -34,7 +34,7 @@ class RealLeftCalibrationTest {
         int w = photo.getWidth();
         int h = photo.getHeight();
         int[] argb = photo.getRGB(0, 0, w, h, null, 0, w);
-        Plane luma = SkinStatistics.luma(argb, w, h);
+        Plane luma = dev.porescope.core.image.Luma.fromArgb(argb, w, h);
         SkinStatistics real = SkinStatistics.measure(luma, readMask(dir.resolve("masks/face-left.png").toFile()),
                 readMask(dir.resolve("roi/face-left.png").toFile()));
         // the figures in real-left's README

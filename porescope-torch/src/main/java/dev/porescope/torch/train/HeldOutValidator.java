@@ -1,10 +1,8 @@
 package dev.porescope.torch.train;
 
 import dev.porescope.core.data.LabelledImage;
-import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.metrics.PixelMetrics;
-import dev.porescope.core.metrics.PoreMetrics;
+import dev.porescope.core.eval.PooledScore;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pores.PoreExtractor;
 import dev.porescope.core.preprocess.Preprocessing;
@@ -43,32 +41,22 @@ public final class HeldOutValidator implements Validator {
     @Override
     public Result validate(SegmentationModel model) {
         List<Plane> probabilities = new ArrayList<>();
-        // PoreAnalyzer.probability without its preprocessing, which was done once above
+        // PoreAnalyzer's model stage on the inputs preprocessed once above
         PoreAnalyzer analyzer = new PoreAnalyzer(model);
         for (Plane input : inputs) {
-            probabilities.add(analyzer.predict(input, done -> { }));
+            probabilities.add(analyzer.predict(input, PoreAnalyzer.Listener.NONE));
         }
         Result best = null;
         for (double t : THRESHOLDS) {
-            PixelMetrics pixels = new PixelMetrics();
-            PoreMetrics pores = new PoreMetrics();
+            PooledScore score = new PooledScore();
             PoreExtractor extractor = new PoreExtractor(t, Math.max(1, minArea));
             for (int i = 0; i < photos.size(); i++) {
                 LabelledImage photo = photos.get(i);
-                Mask poreMask = extractor.extract(probabilities.get(i), photo.luma(), photo.roi()).poreMask();
-                pixels.add(poreMask, photo.label(), photo.roi());
-                pores.add(poreMask, photo.label(), photo.roi());
+                score.add(photo, extractor.extract(probabilities.get(i), photo.luma(), photo.roi()).poreMask());
             }
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("dice", pixels.dice());
-            m.put("iou", pixels.iou());
-            m.put("pixel_precision", pixels.precision());
-            m.put("pixel_recall", pixels.recall());
-            m.put("pore_f1", pores.f1());
-            m.put("pore_precision", pores.precision());
-            m.put("pore_recall", pores.recall());
+            Map<String, Double> m = new LinkedHashMap<>(score.metrics());
             m.put("threshold", t);
-            Result r = new Result(pixels.dice(), pores.f1(), t, m);
+            Result r = new Result(score.pixel().dice(), score.pores().f1(), t, m);
             if (best == null || r.score() > best.score()) best = r;
         }
         return best;

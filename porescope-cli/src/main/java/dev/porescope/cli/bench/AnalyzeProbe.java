@@ -1,0 +1,63 @@
+package dev.porescope.cli.bench;
+
+import dev.porescope.cli.Main;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Memory of one {@code porescope analyze} in a fresh JVM with a given heap cap: its peak resident
+ * set (VmHWM: heap, JVM, native runtimes) and its peak heap use (sampled every 10 ms; garbage not
+ * yet collected counts). Linux only (/proc/self/status).
+ */
+public final class AnalyzeProbe {
+    private AnalyzeProbe() { }
+
+    /**
+     * @param peakRssBytes  peak resident set of the whole process
+     * @param peakHeapBytes largest heap use seen
+     * @param wallSeconds   wall time of the child, JVM start to exit
+     */
+    public record Result(long peakRssBytes, long peakHeapBytes, double wallSeconds) { }
+
+    /** Runs {@code porescope ARGS} in a child JVM with {@code -Xmx<heapCap>}; null when it cannot be measured. */
+    public static Result measure(List<String> args, String heapCap) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heapCap, "-cp",
+                System.getProperty("java.class.path"), AnalyzeProbe.class.getName()));
+        command.addAll(args);
+        long t0 = System.nanoTime();
+        String[] parts = MemoryProbe.childReport(command, 3);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return parts == null ? null : new Result(Long.parseLong(parts[1]), Long.parseLong(parts[2]), wall);
+    }
+
+    /** The child: runs the command line, then prints {@code memory PEAK_RSS PEAK_HEAP} in bytes. */
+    public static void main(String[] args) {
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        AtomicLong heap = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            Runtime rt = Runtime.getRuntime();
+            while (!Thread.currentThread().isInterrupted()) {
+                heap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        int code = Main.run(quiet, quiet, Arrays.copyOf(args, args.length));
+        sampler.interrupt();
+        if (code != 0) System.exit(code);
+        System.out.println("memory " + MemoryProbe.status("VmHWM:") + " " + heap.get());
+        System.out.flush();
+        System.exit(0);
+    }
+}
