@@ -1,5 +1,6 @@
 package dev.porescope.cli.analyze;
 
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
@@ -119,7 +120,7 @@ public final class PhotoAnalysis {
             written.add(outputs.overlay());
         }
         if (outputs.csv() != null) {
-            ImageFiles.writeAtomically(outputs.csv(), tmp -> {
+            AtomicFiles.write(outputs.csv(), tmp -> {
                 try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     PoreTable.write(found.pores(), settings.pixelSizeUm(), out);
                 }
@@ -135,7 +136,7 @@ public final class PhotoAnalysis {
         if (outputs.json() != null) {
             Map<String, Object> report = AnalysisJson.report(photo, w, h, settings, summary, found.pores(), clock.timings());
             // streamed: the pores of a 12 MP photo make tens of MB of text
-            ImageFiles.writeAtomically(outputs.json(), tmp -> {
+            AtomicFiles.write(outputs.json(), tmp -> {
                 try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     Json.mapper().writerWithDefaultPrettyPrinter()
                             .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)

@@ -1,14 +1,17 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.Main;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.CardOverride;
+import dev.porescope.cli.analyze.Outcome;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.SummaryTable;
 import dev.porescope.core.image.Mask;
@@ -120,6 +123,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), photos.size() + " photos given: --mask, --overlay, --json, --csv"
                     + " and --histogram take one photo; use --out-dir DIR for per-photo files");
         }
+        fileRoles(photos, batch).check(spec);
         ImageFiles files = images.files();
         Mask roiMask = roi == null ? null : files.readMask(roi);
 
@@ -153,7 +157,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
         if (summaryCsv != null) {
             String table = SummaryTable.csv(outcomes);
-            ImageFiles.writeAtomically(summaryCsv, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
+            AtomicFiles.write(summaryCsv, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
         }
         if (!batch) {
             Outcome one = outcomes.get(0);
@@ -179,15 +183,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return failed > 0 ? 1 : 0;
     }
 
-    /**
-     * One photo of the run and what became of it.
-     *
-     * @param photo   the file
-     * @param result  its analysis, or null when it failed
-     * @param failure why it failed, or null
-     */
-    public record Outcome(Path photo, PhotoAnalysis.Result result, RuntimeException failure) { }
-
     /** A photo to analyse, with the name its --out-dir files get. */
     record Input(Path photo, String name, RuntimeException problem) { }
 
@@ -201,6 +196,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
         }
+    }
+
+    /** Every file read and written, so that no output overwrites a photo, the ROI, the model or another output. */
+    private FileRoles fileRoles(List<Input> photos, boolean batch) {
+        FileRoles roles = new FileRoles().input("--roi", roi).input("--model", model == null ? null : Path.of(model));
+        for (Input input : photos) roles.input("the photo", input.photo());
+        for (Input input : photos) {
+            Outputs o = outputsFor(input, batch);
+            roles.output("--mask", o.mask()).output("--overlay", o.overlay()).output("--json", o.json())
+                    .output("--csv", o.csv()).output("--histogram", o.histogram());
+        }
+        return roles.output("--summary-csv", summaryCsv);
     }
 
     /** Photos of the arguments, folders expanded (sorted); a missing path or an empty folder is a failing input. */
@@ -309,9 +316,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                             memory.release(needKb);
                         }
                     } catch (RuntimeException | OutOfMemoryError e) {
-                        RuntimeException failure = e instanceof RuntimeException r ? r : new UserException(Main.message(e), e);
+                        RuntimeException failure = e instanceof RuntimeException r ? r : new UserException(Messages.message(e), e);
                         synchronized (err) {
-                            err.println("porescope: " + Main.message(failure));
+                            err.println("porescope: " + Messages.message(failure));
                             err.flush();
                         }
                         return new Outcome(input.photo(), null, failure);

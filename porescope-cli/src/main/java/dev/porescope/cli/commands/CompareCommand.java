@@ -1,11 +1,13 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.DataFolder;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.ParityFigure;
 import dev.porescope.core.image.Mask;
@@ -78,6 +80,8 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (count < 1) throw new UserException("--count must be at least 1, got " + count);
+        new FileRoles().input("--server", Path.of(server)).input("--device", Path.of(device))
+                .output("--json", json).output("--figure", figure).check(spec);
         ModelLoader.check(server);
         ModelLoader.check(device);
         List<DataFolder.Entry> picked = pick(DataFolder.entries(data, false), count, seed);
@@ -127,7 +131,7 @@ public final class CompareCommand implements Callable<Integer> {
             doc.put("data", data.toString());
             doc.put("seed", seed);
             String text = Json.write(doc, true);
-            ImageFiles.writeAtomically(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
+            AtomicFiles.write(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
             err.println("porescope: wrote " + json);
         }
         if (figure != null) {

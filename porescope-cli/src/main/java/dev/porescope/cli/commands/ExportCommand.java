@@ -4,6 +4,7 @@ import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.onnx.OnnxExport;
@@ -89,6 +90,7 @@ public final class ExportCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
+        new FileRoles().input("--model", model).output("--out", out).check(spec);
         ModelCard card = serverCard(model);
         if (precision == Precision.INT8 && card.spec() != null) {
             try {

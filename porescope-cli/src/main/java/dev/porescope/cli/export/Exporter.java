@@ -1,6 +1,7 @@
 package dev.porescope.cli.export;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.WriteFailedException;
 import dev.porescope.core.json.FloatCodec;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.ModelCard.GoldenPair;
@@ -65,6 +66,8 @@ public final class Exporter {
             try {
                 OnnxExport.export(card, server.weights(), precision, inputs, keepFloat, onnx);
                 written = OnnxExport.toOrt(onnx, out);
+            } catch (WriteFailedException e) {
+                throw new WriteFailedException(out, e.getCause()); // name the user's file, not the hidden .onnx
             } finally {
                 try {
                     Files.deleteIfExists(onnx);

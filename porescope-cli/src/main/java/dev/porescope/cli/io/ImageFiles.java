@@ -1,10 +1,12 @@
 package dev.porescope.cli.io;
 
+import dev.porescope.core.io.AtomicFiles;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.MetadataException;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.UserException;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
@@ -23,11 +25,9 @@ import java.awt.image.WritableRaster;
 import java.awt.color.ColorSpace;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -173,7 +173,7 @@ public final class ImageFiles {
             if (e instanceof IIOException && e.getCause() != null && e.getCause().getMessage() != null) {
                 detail = detail + ": " + e.getCause().getMessage().strip();
             }
-            throw new UserException(file + " is truncated or corrupt (" + oneLine(detail)
+            throw new UserException(file + " is truncated or corrupt (" + Messages.oneLine(detail)
                     + "); check the file or export it again", e);
         }
     }
@@ -318,53 +318,15 @@ public final class ImageFiles {
 
     /** Writes to a temporary name beside {@code file} and renames it, so a reader never sees half a PNG. */
     public static void writePng(BufferedImage image, Path file) {
-        writeAtomically(file, tmp -> {
+        AtomicFiles.write(file, tmp -> {
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer for image type " + image.getType());
             }
         });
     }
 
-    /** Something that writes a file. */
-    @FunctionalInterface
-    public interface FileWriter {
-        void write(Path target) throws IOException;
-    }
-
-    /** Runs {@code writer} on a temporary file in {@code file}'s folder, then renames it to {@code file}. */
-    public static void writeAtomically(Path file, FileWriter writer) {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            writer.write(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UserException("cannot write " + file + " (" + oneLine(String.valueOf(e.getMessage()))
-                    + "); check that its folder is writable and the disk is not full", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary file is left behind; the error above says why
-                }
-            }
-        }
-    }
-
     private static String megapixels(long pixels) {
         return String.format(Locale.ROOT, "%.1f", pixels / 1e6);
     }
 
-    static String oneLine(String text) {
-        return text.replaceAll("\\s*\\R\\s*", " ");
-    }
 }
