@@ -1,6 +1,5 @@
 package dev.porescope.cli.io;
 
-import dev.porescope.core.io.AtomicFiles;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Metadata;
@@ -10,6 +9,8 @@ import dev.porescope.cli.Messages;
 import dev.porescope.cli.UserException;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
+import dev.porescope.core.io.ImageCheck;
 
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
@@ -67,9 +68,20 @@ public final class ImageFiles {
 
     // ---------------------------------------------------------------- reading
 
-    /** The stored size from the header only; nothing is decoded. */
+    /** The stored size from the header only, within {@link #maxPixels()}; nothing is decoded. */
     public Size readSize(Path file) {
-        return withReader(file, (reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
+        return withReader(file, (reader, in) -> checkedSize(file, reader));
+    }
+
+    /** The header's size; a photo over the pixel limit (a decompression bomb) is refused here. */
+    private Size checkedSize(Path file, ImageReader reader) throws IOException {
+        Size size = new Size(reader.getWidth(0), reader.getHeight(0));
+        if (size.pixels() > maxPixels) {
+            throw new UserException(file + " is " + size + " (" + megapixels(size.pixels())
+                    + " MP), over the limit of " + megapixels(maxPixels)
+                    + " MP; scale it down or raise the limit with --max-megapixels");
+        }
+        return size;
     }
 
     /** Decodes a photo into upright ARGB pixels. */
@@ -84,6 +96,10 @@ public final class ImageFiles {
      * sample is nonzero (255 = pore in PoreScope's own masks).
      */
     public Mask readMask(Path file) {
+        if (isJpeg(file)) {
+            throw new UserException(file + " is a JPEG: lossy compression blurs a mask's edges into values that are"
+                    + " neither label nor background; save the mask as PNG");
+        }
         BufferedImage image = decode(file);
         int w = image.getWidth();
         int h = image.getHeight();
@@ -115,12 +131,7 @@ public final class ImageFiles {
 
     private BufferedImage decode(Path file) {
         return withReader(file, (reader, in) -> {
-            Size size = new Size(reader.getWidth(0), reader.getHeight(0));
-            if (size.pixels() > maxPixels) {
-                throw new UserException(file + " is " + size + " (" + megapixels(size.pixels())
-                        + " MP), over the limit of " + megapixels(maxPixels)
-                        + " MP; scale it down or raise the limit with --max-megapixels");
-            }
+            checkedSize(file, reader);
             List<String> warnings = new ArrayList<>();
             IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
             reader.addIIOReadWarningListener(listener);
@@ -149,6 +160,7 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + " is not a file; give a PNG or JPEG image");
         }
+        checkStructure(file);
         try (InputStream raw = Files.newInputStream(file);
              ImageInputStream in = ImageIO.createImageInputStream(raw)) {
             ImageReader reader = readerFor(in);
@@ -175,6 +187,24 @@ public final class ImageFiles {
             }
             throw new UserException(file + " is truncated or corrupt (" + Messages.oneLine(detail)
                     + "); check the file or export it again", e);
+        }
+    }
+
+    /** A PNG's chunks are walked in pure Java first: a file cut short is said to be truncated. */
+    private static void checkStructure(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            if (!ImageCheck.isPng(head)) return;
+        } catch (IOException e) {
+            return; // the reader below reports what cannot be read
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            ImageCheck.checkPng(in);
+        } catch (ImageCheck.BadImageException e) {
+            throw new UserException(file + " is " + e.getMessage() + "; copy the file again from its source, or export it again", e);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + " (" + Messages.oneLine(String.valueOf(e.getMessage()))
+                    + "); check the file and its permissions", e);
         }
     }
 
