@@ -1,5 +1,6 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.cli.OptionValues;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.ImageOptions;
@@ -67,7 +68,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--roi", paramLabel = "PNG", description = "Look for pores only where this mask (the photo's size) is nonzero.")
     Path roi;
 
-    @Option(names = "--pixel-size-um", paramLabel = "X",
+    @Option(names = "--pixel-size-um", converter = OptionValues.Positive.class, paramLabel = "X",
             description = "Side of a pixel in micrometres: areas in um^2, lengths in um, density per cm^2.")
     Double pixelSizeUm;
 
@@ -93,14 +94,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--summary-csv", paramLabel = "FILE", description = "Write one row per photo (pores, density, areas, or why it failed).")
     Path summaryCsv;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
     Integer threads;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--parallel", converter = OptionValues.AtLeastOne.class, paramLabel = "N", defaultValue = "2",
             description = "Photos analysed at the same time (default: ${DEFAULT-VALUE}; fewer when memory is short).")
     int parallel;
 
-    @Option(names = "--tile", paramLabel = "PX", description = "Tile side for the model (default: 512, or more for a model with a large margin).")
+    @Option(names = "--tile", converter = OptionValues.AtLeastOne.class, paramLabel = "PX", description = "Tile side for the model (default: 512, or more for a model with a large margin).")
     Integer tile;
 
     @Mixin

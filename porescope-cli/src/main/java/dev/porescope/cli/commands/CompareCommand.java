@@ -1,5 +1,6 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.cli.OptionValues;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.ModelLoader;
@@ -57,7 +58,7 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Data folder: images/NAME.png|jpg; masks/NAME.png and roi/NAME.png are used where present.")
     Path data;
 
-    @Option(names = "--count", defaultValue = "16", paramLabel = "N", description = "Photos to compare, picked at random (all when fewer; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", converter = OptionValues.AtLeastOne.class, defaultValue = "16", paramLabel = "N", description = "Photos to compare, picked at random (all when fewer; default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the random pick (default: ${DEFAULT-VALUE}).")
@@ -79,7 +80,6 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (count < 1) throw new UserException("--count must be at least 1, got " + count);
         new FileRoles().input("--server", Path.of(server)).input("--device", Path.of(device))
                 .output("--json", json).output("--figure", figure).check(spec);
         ModelLoader.check(server);

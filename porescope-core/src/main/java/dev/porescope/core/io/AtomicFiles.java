@@ -91,6 +91,17 @@ public final class AtomicFiles {
         }
     }
 
+    /** Free bytes where {@code path} is or would be (its nearest existing folder); unlimited when unknown. */
+    public static long usableSpace(Path path) {
+        Path existing = path.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        try {
+            return existing == null ? Long.MAX_VALUE : Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // cannot tell: the writes will say
+        }
+    }
+
     /** The process's file size limit in bytes (Linux {@code /proc/self/limits}; unlimited elsewhere). */
     static long fileSizeLimit() {
         Path limits = Path.of("/proc/self/limits");
