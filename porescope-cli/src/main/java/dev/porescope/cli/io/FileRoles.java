@@ -82,7 +82,8 @@ public final class FileRoles {
     /** What identifies the file: its inode when it exists, else its real folder and name. */
     private static Object key(Path path) {
         try {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            // normalised first, as the file will be written (AtomicFiles): "a/missing/../b" is "a/b"
+            BasicFileAttributes a = Files.readAttributes(path.toAbsolutePath().normalize(), BasicFileAttributes.class);
             if (a.fileKey() != null) return a.fileKey();
         } catch (IOException e) {
             // not there yet: compared by where it will be
