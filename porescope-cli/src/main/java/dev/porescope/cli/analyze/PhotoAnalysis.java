@@ -1,6 +1,5 @@
 package dev.porescope.cli.analyze;
 
-import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
@@ -11,6 +10,7 @@ import dev.porescope.cli.report.SizeHistogram;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreResult;

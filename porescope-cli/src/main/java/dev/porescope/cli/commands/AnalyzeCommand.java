@@ -1,11 +1,10 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.OptionValues;
-import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.Messages;
 import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.CardOverride;
@@ -16,6 +15,7 @@ import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.SummaryTable;
 import dev.porescope.core.image.Mask;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreSummary;

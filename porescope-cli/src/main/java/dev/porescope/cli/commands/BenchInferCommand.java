@@ -1,7 +1,7 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.bench.MemoryProbe;
 import dev.porescope.cli.export.Exporter;

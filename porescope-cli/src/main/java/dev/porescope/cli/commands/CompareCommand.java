@@ -1,9 +1,8 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.OptionValues;
-import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
@@ -13,6 +12,7 @@ import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.ParityFigure;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;

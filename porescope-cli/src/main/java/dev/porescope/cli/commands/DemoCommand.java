@@ -1,13 +1,13 @@
 package dev.porescope.cli.commands;
 
-import picocli.CommandLine.ParameterException;
-import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.Main;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;

@@ -1,6 +1,5 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.Progress;
@@ -11,6 +10,7 @@ import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.eval.EvalResult;
 import dev.porescope.core.eval.Evaluator;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.metrics.PixelMetrics;
 import dev.porescope.core.metrics.PoreMetrics;

@@ -1,7 +1,7 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;

@@ -1,15 +1,14 @@
 package dev.porescope.cli.commands;
 
-import picocli.CommandLine.ParameterException;
-import dev.porescope.core.io.AtomicFiles;
-import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.synth.CalibrationReport;
 import dev.porescope.core.synth.SkinStatistics;
 import dev.porescope.core.synth.SkinSynthesizer;
@@ -19,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
