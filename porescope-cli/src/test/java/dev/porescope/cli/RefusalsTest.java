@@ -91,11 +91,6 @@ class RefusalsTest {
 
     /** A valid 8-bit gray PNG of noise, its compressed data split over chunks of 256 bytes. */
     static byte[] pngInChunks(int width, int height) {
-        return png(width, height, null);
-    }
-
-    /** As above; {@code claimed}: a header size over the real one (a decompression bomb's), or null. */
-    static byte[] png(int width, int height, int[] claimed) {
         byte[] raw = new byte[(width + 1) * height];
         new java.util.Random(7).nextBytes(raw); // noise: it does not compress, so there are many chunks
         for (int y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter type "none" on every row
@@ -106,8 +101,7 @@ class RefusalsTest {
         int n = deflater.deflate(z);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(claimed == null ? width : claimed[0])
-                .putInt(claimed == null ? height : claimed[1]).put((byte) 8).put((byte) 0)
+        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
                 .put((byte) 0).put((byte) 0).put((byte) 0).array());
         for (int at = 0; at < n; at += 256) chunk(png, "IDAT", Arrays.copyOfRange(z, at, Math.min(n, at + 256)));
         chunk(png, "IEND", new byte[0]);
@@ -174,8 +168,8 @@ class RefusalsTest {
     void aFolderOfDecompressionBombsGivesOneLinePerPhoto() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bombs"));
         // whole files (IHDR, image data, IEND) whose headers claim far more pixels than they hold
-        Files.write(dir.resolve("a.png"), png(8, 8, new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE}));
-        Files.write(dir.resolve("b.png"), png(8, 8, new int[] {100_000, 100_000}));
+        Files.write(dir.resolve("a.png"), TestImages.pngClaiming(Integer.MAX_VALUE, Integer.MAX_VALUE));
+        Files.write(dir.resolve("b.png"), TestImages.pngClaiming(100_000, 100_000));
         Files.write(dir.resolve("c.png"), TestImages.pngHeaderOnly(70_000, 1)); // and one cut after its header
         Path summary = tmp.resolve("summary.csv");
         Run run = porescope("analyze", dir.toString(), "--model", "dog", "--summary-csv", summary.toString(), "--out-dir",
