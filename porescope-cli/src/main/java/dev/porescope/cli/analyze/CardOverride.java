@@ -15,11 +15,13 @@ public final class CardOverride implements SegmentationModel {
     private final ModelCard card;
 
     public CardOverride(SegmentationModel model, Preprocessing preprocessing) {
+        this(model, model.card().withPreprocessing(preprocessing));
+    }
+
+    /** {@code model} under another card (e.g. {@link ModelCard#withThreshold}); the weights are the model's. */
+    public CardOverride(SegmentationModel model, ModelCard card) {
         this.model = model;
-        ModelCard c = model.card();
-        this.card = new ModelCard(c.format(), c.name(), c.spec(), preprocessing, c.threshold(), c.minArea(),
-                c.runtime(), c.precision(), c.dataDigest(), c.seed(), c.steps(), c.validation(), c.libraries(),
-                c.golden(), c.extra());
+        this.card = card;
     }
 
     @Override public Plane predict(Plane tile) { return model.predict(tile); }

@@ -8,7 +8,6 @@ import dev.porescope.cli.io.DataFolder;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
-import dev.porescope.torch.ModelFiles;
 import dev.porescope.torch.nativ.TorchException;
 import dev.porescope.torch.train.DataSplit;
 import dev.porescope.torch.train.HeldOutValidator;
@@ -228,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
                     lastDice[0] = v.dice();
                 }
             });
-        } catch (TrainingException | ModelFiles.NotAModelException e) {
+        } catch (TrainingException | dev.porescope.core.modelfile.ModelFileException e) {
             throw new UserException(e.getMessage(), e);
         } catch (TorchException e) {
             throw new UserException("libtorch failed: " + e.getMessage() + " (rerun with --debug for libtorch's whole message)", e);

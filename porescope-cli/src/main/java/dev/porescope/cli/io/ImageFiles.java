@@ -68,16 +68,29 @@ public final class ImageFiles {
 
     // ---------------------------------------------------------------- reading
 
-    /** The stored size from the header only, within {@link #maxPixels()}; nothing is decoded. */
+    /**
+     * The stored size from the header only; nothing is decoded. A photo over {@link #maxPixels()} (a
+     * decompression bomb) is refused here too, so that nothing sizes memory or tiles from its header.
+     */
     public Size readSize(Path file) {
-        return withReader(file, (reader, in) -> checkedSize(file, reader));
+        return withReader(file, (reader, in) -> checkLimit(file, new Size(reader.getWidth(0), reader.getHeight(0))));
     }
 
-    /** The header's size; a photo over the pixel limit (a decompression bomb) is refused here. */
-    private Size checkedSize(Path file, ImageReader reader) throws IOException {
-        Size size = new Size(reader.getWidth(0), reader.getHeight(0));
+    /** A photo over the pixel limit (the server answers it with 413). */
+    public static final class TooLargeException extends UserException {
+        TooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /** The stored size from the header, refused with {@link TooLargeException} when over the pixel limit. */
+    public Size readSizeWithinLimit(Path file) {
+        return readSize(file);
+    }
+
+    private Size checkLimit(Path file, Size size) {
         if (size.pixels() > maxPixels) {
-            throw new UserException(file + " is " + size + " (" + megapixels(size.pixels())
+            throw new TooLargeException(file + " is " + size + " (" + megapixels(size.pixels())
                     + " MP), over the limit of " + megapixels(maxPixels)
                     + " MP; scale it down or raise the limit with --max-megapixels");
         }
@@ -131,7 +144,7 @@ public final class ImageFiles {
 
     private BufferedImage decode(Path file) {
         return withReader(file, (reader, in) -> {
-            checkedSize(file, reader);
+            checkLimit(file, new Size(reader.getWidth(0), reader.getHeight(0)));
             List<String> warnings = new ArrayList<>();
             IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
             reader.addIIOReadWarningListener(listener);
