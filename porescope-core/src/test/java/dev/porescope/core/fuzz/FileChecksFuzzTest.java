@@ -4,7 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porescope.core.io.ImageCheck;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.PtlArchive;
+import dev.porescope.core.modelfile.ModelFileException;
+import dev.porescope.core.modelfile.ModelFileReader;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzz tests of the pure-Java checks that stand between a user's file and native code: the PNG
- * structure walk, the model card JSON, the lite bytecode version. Any input may be refused, but
+ * structure walk, the model-file reader (zip, protobuf and flatbuffer checks, card, limits), the
+ * model card JSON, the lite bytecode version. Any input may be refused, but
  * only with the project's own exception ({@link IllegalArgumentException} and its subclasses);
  * anything else (a NullPointerException, an endless loop, running out of memory) is a finding.
  *
@@ -45,7 +47,18 @@ class FileChecksFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
+    void modelFile(byte[] file) {
+        for (String name : new String[] {"m.pt", "m.ptl", "m.onnx", "m.ort"}) {
+            try {
+                ModelFileReader.parse(name, file);
+            } catch (ModelFileException expected) {
+                // not a PoreScope model file, or a damaged one: refused with a message
+            }
+        }
+    }
+
+    @FuzzTest(maxDuration = "60s")
     void liteBytecodeVersion(byte[] pkl) {
-        PtlArchive.bytecodeVersion(pkl); // never throws: a version or empty
+        ModelFileReader.bytecodeVersion(pkl); // never throws: a version or empty
     }
 }
