@@ -241,7 +241,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     }
 
     /** Cores, CPU model and load average, so that a table says what it was measured on. */
-    static String machine() {
+    public static String machine() {
         String cpu = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             cpu = lines.filter(l -> l.startsWith("model name")).findFirst()
