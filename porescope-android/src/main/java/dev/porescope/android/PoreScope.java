@@ -2,14 +2,15 @@ package dev.porescope.android;
 
 import android.content.Context;
 
+import dev.porescope.core.io.AtomicFiles;
+import dev.porescope.core.io.WriteFailedException;
 import dev.porescope.core.model.SegmentationModel;
 
 import java.io.File;
 import java.io.FileNotFoundException;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.file.Files;
 
 /**
  * Entry point for apps: load a PoreScope phone model and get a {@link PoreModel}.
@@ -58,24 +59,13 @@ public final class PoreScope {
             throw new IllegalStateException("cannot create " + dir);
         }
         File target = new File(dir, new File(assetName).getName());
-        File partial = new File(dir, target.getName() + ".part");
-        try (InputStream in = context.getAssets().open(assetName);
-             OutputStream out = new FileOutputStream(partial)) {
-            byte[] buffer = new byte[256 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
-            }
+        try (InputStream in = context.getAssets().open(assetName)) {
+            AtomicFiles.write(target.toPath(), tmp -> Files.copy(in, tmp));
         } catch (FileNotFoundException e) {
-            partial.delete();
             throw new IllegalArgumentException("the app has no asset named " + assetName
                     + " (put the model file in src/main/assets/)", e);
-        } catch (IOException e) {
-            partial.delete();
+        } catch (IOException | WriteFailedException e) {
             throw new IllegalStateException("cannot copy asset " + assetName + " to " + target + ": " + e.getMessage(), e);
-        }
-        if (!partial.renameTo(target)) {
-            partial.delete();
-            throw new IllegalStateException("cannot rename " + partial + " to " + target);
         }
         return new PoreModel(open(target), "asset:" + assetName);
     }

@@ -1,6 +1,6 @@
 package dev.porescope.cli;
 
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.core.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +99,7 @@ public final class DefaultModel {
         } catch (IOException ignored) {
             // fall through and write it again
         }
-        ImageFiles.writeAtomically(file, tmp -> Files.write(tmp, bytes));
+        AtomicFiles.write(file, tmp -> Files.write(tmp, bytes));
         try {
             long written = Files.size(file);
             if (written != bytes.length) {

@@ -10,12 +10,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,11 +44,8 @@ public final class Main implements Callable<Integer> {
                 dev.porescope.cli.commands.BenchCommand::new);
     }
 
-    /** Environment variable that turns on stack traces, like {@code --debug}. */
-    public static final String DEBUG_ENV = "PORESCOPE_DEBUG";
-
     @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "Print the stack trace of internal errors (or set " + DEBUG_ENV + "=1).")
+            description = "Print the stack trace of internal errors (or set " + Messages.DEBUG_ENV + "=1).")
     boolean debug;
 
     @Spec
@@ -84,7 +77,7 @@ public final class Main implements Callable<Integer> {
      * to the command line first (porescope-spark replaces {@code batch} and adds {@code bench batch}).
      */
     public static int run(PrintStream out, PrintStream err, Consumer<CommandLine> extend, String... args) {
-        boolean debug = Arrays.asList(args).contains("--debug") || isSet(System.getenv(DEBUG_ENV));
+        boolean debug = Arrays.asList(args).contains("--debug") || isSet(System.getenv(Messages.DEBUG_ENV));
         PrintWriter errWriter = new PrintWriter(err, true);
         PrintWriter outWriter = new PrintWriter(out, true);
         try {
@@ -116,7 +109,7 @@ public final class Main implements Callable<Integer> {
         return (ParameterException e, String[] args) -> {
             CommandLine cl = e.getCommandLine();
             PrintWriter err = cl.getErr();
-            err.println("porescope: " + oneLine(e.getMessage()) + " (see '"
+            err.println("porescope: " + Messages.oneLine(e.getMessage()) + " (see '"
                     + cl.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
@@ -129,38 +122,12 @@ public final class Main implements Callable<Integer> {
 
     /** One line on stderr for {@code e}; exit code 1. */
     static int report(Throwable e, PrintWriter err, boolean debug) {
-        err.println("porescope: " + message(e));
+        err.println("porescope: " + Messages.message(e));
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
         return 1;
-    }
-
-    /** The one line (without the {@code porescope: } prefix) that describes {@code e} to the user. */
-    public static String message(Throwable e) {
-        if (e instanceof UserException) {
-            return oneLine(e.getMessage());
-        }
-        Throwable io = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-        if (io instanceof NoSuchFileException n) {
-            return n.getFile() + " does not exist; check the path";
-        }
-        if (io instanceof AccessDeniedException a) {
-            return "permission denied for " + a.getFile() + "; check its permissions";
-        }
-        if (io instanceof IOException) {
-            return "input/output error: " + oneLine(String.valueOf(io.getMessage())) + "; check the files and free disk space";
-        }
-        if (e instanceof OutOfMemoryError) {
-            return "out of memory; give Java more with JAVA_OPTS=-Xmx8g, or use smaller photos";
-        }
-        return "internal error: " + oneLine(e.toString()) + "; rerun with --debug (or " + DEBUG_ENV
-                + "=1) to see the stack trace, and report it";
-    }
-
-    static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static boolean isSet(String value) {

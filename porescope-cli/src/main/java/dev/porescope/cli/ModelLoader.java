@@ -160,7 +160,7 @@ public final class ModelLoader {
 
     /** {@code message}, with {@code advice} appended when it does not already say what to do. */
     public static String withWhatToDo(String message, String advice) {
-        String m = Main.oneLine(message);
+        String m = Messages.oneLine(message);
         return m.contains(";") ? m : m + "; " + advice;
     }
 

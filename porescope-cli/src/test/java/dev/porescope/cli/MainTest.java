@@ -143,7 +143,7 @@ public class MainTest {
         java.io.StringWriter err = new java.io.StringWriter();
         assertEquals(1, Main.report(new IllegalStateException("boom"), new java.io.PrintWriter(err), false));
         assertEquals(1, err.toString().lines().count(), err.toString());
-        String message = Main.message(new IllegalStateException("boom\nsecond line"));
+        String message = Messages.message(new IllegalStateException("boom\nsecond line"));
         assertTrue(message.contains("boom second line") && message.contains("--debug"), message);
     }
 

@@ -106,6 +106,26 @@ public final class TestImages {
         return b.array();
     }
 
+    /**
+     * A whole PNG (IHDR, a few bytes of image data, IEND) whose header claims {@code width x height}
+     * 8-bit gray pixels: a decompression bomb's shape, its structure intact.
+     */
+    public static byte[] pngClaiming(int width, int height) {
+        byte[] header = pngHeaderOnly(width, height);
+        header[8 + 4 + 4 + 9] = 0; // colour type gray
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(header, 12, 4 + 13);
+        ByteBuffer b = ByteBuffer.allocate(header.length + 12 + 11 + 12);
+        b.put(header, 0, header.length - 4).putInt((int) crc.getValue());
+        byte[] data = {0x78, (byte) 0x9C, 0x63, 0, 0, 0, 1, 0, 1, 0, 0}; // some zlib bytes; never decoded
+        java.util.zip.CRC32 dataCrc = new java.util.zip.CRC32();
+        dataCrc.update("IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        dataCrc.update(data);
+        b.putInt(data.length).put("IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(data).putInt((int) dataCrc.getValue());
+        b.putInt(0).put("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0xAE426082);
+        return b.array();
+    }
+
     /** The first {@code fraction} of a file's bytes. */
     public static Path truncate(Path file, double fraction) {
         try {

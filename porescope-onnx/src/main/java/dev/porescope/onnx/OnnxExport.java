@@ -5,20 +5,18 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.FloatCodec;
+import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.ModelCard.GoldenPair;
 import dev.porescope.core.modelfile.ModelFile;
 import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.core.modelfile.ModelFileReader;
 import dev.porescope.core.parity.Golden;
-import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.ModelCard.GoldenPair;
 import dev.porescope.core.unet.UNetSpec;
 
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +94,7 @@ public final class OnnxExport {
             extra.put(EXTRA_KEEP_FLOAT, keep.isEmpty() ? "none" : String.join(",", keep));
         }
         ModelCard written = card.withRuntime(ModelCard.RUNTIME_ONNX, precision.label()).withGolden(golden).withExtra(extra);
-        writeAtomically(out, OnnxWriter.withCard(model, written).toByteArray());
+        AtomicFiles.writeBytes(out, OnnxWriter.withCard(model, written).toByteArray());
         return written;
     }
 
@@ -120,27 +118,24 @@ public final class OnnxExport {
             throw new IllegalArgumentException("model file " + onnx + " is not a valid ONNX model: " + e.getMessage(), e);
         }
         OptLevel level = Precision.FP16.label().equals(card.precision()) ? OptLevel.NO_OPT : OptLevel.EXTENDED_OPT;
-        Path tmp = temporarySibling(ort, ".ort");
-        try {
+        ModelCard[] converted = new ModelCard[1];
+        // ONNX Runtime writes the optimised model itself: room is checked first
+        AtomicFiles.write(ort, 2L * bytes.length, tmp -> {
             try (OrtRunner ignored = new OrtRunner(bytes, card.spec().classes(), 1, level, tmp)) {
                 // creating the session writes the optimised model to tmp
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime could not convert " + onnx + ": " + e.getMessage(), e);
             }
-            ModelFile converted = ModelFileReader.parse(ort.toString(), Files.readAllBytes(tmp));
+            ModelFile written = ModelFileReader.parse(ort.toString(), Files.readAllBytes(tmp));
             double onnxDiff = maxDifference(source.bytes(), card.spec(), card.golden());
-            double ortDiff = maxDifference(converted.bytes(), card.spec(), card.golden());
+            double ortDiff = maxDifference(written.bytes(), card.spec(), card.golden());
             if (ortDiff > Math.max(1e-4, 2 * onnxDiff)) {
                 throw new IllegalStateException("converted " + ort + " differs from the golden outputs by " + ortDiff
                         + " where " + onnx + " differs by " + onnxDiff);
             }
-            move(tmp, ort);
-            return converted.card();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the converted " + ort + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
-        }
+            converted[0] = written.card();
+        });
+        return converted[0];
     }
 
     /**
@@ -173,46 +168,5 @@ public final class OnnxExport {
             throw new IllegalStateException("cannot run the exported model on its golden pairs: " + e.getMessage(), e);
         }
         return worst;
-    }
-
-    static void writeAtomically(Path out, byte[] bytes) {
-        Path tmp = temporarySibling(out, ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            move(tmp, out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + out + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-    }
-
-    private static Path temporarySibling(Path out, String suffix) {
-        Path abs = out.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("cannot write " + out + ": folder " + dir + " does not exist");
-        }
-        return abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + suffix);
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            try {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + to + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a leftover temporary file is harmless
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.Main;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.commands.AnalyzeCommand;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
@@ -83,7 +83,7 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
             }
             return okRow(key, path, size, contentHash, model, w, h, analysis, (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            return errorRow(key, path, size, contentHash, model, Main.message(e), (System.nanoTime() - start) / 1e9);
+            return errorRow(key, path, size, contentHash, model, Messages.message(e), (System.nanoTime() - start) / 1e9);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.porescope.torch;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.modelfile.ModelFileException;
@@ -24,11 +25,7 @@ import org.bytedeco.pytorch.named_parameter_iterator;
 import org.bytedeco.pytorch.named_parameter_list;
 import org.bytedeco.pytorch.global.torch;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,32 +228,23 @@ public final class UNetModule implements AutoCloseable {
      */
     public void save(Path file, ModelCard card) {
         String json = Cards.asciiJson(Cards.write(card));
-        Path tmp = temporarySibling(file);
         boolean wasTraining = module.is_training();
         try {
             module.eval();
-            Torch.run("saving " + file, () -> {
+            // libtorch aborts the process when the disk fills while it saves: room is checked first
+            AtomicFiles.write(file, savedBytes(), tmp -> Torch.run("saving " + file, () -> {
                 ExtraFilesMap extra = new ExtraFilesMap();
                 extra.put(new BytePointer(ModelCard.FILE_NAME), json);
                 module.save(tmp.toString(), extra);
-            });
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }));
         } finally {
             module.train(wasTraining);
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: a stale temporary file is harmless
-            }
         }
     }
 
-    /** A temporary file next to {@code file}, so that the final rename stays on one file system. */
-    static Path temporarySibling(Path file) {
-        Path abs = file.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    /** About the size of the saved file: 4 bytes a parameter (the code, card and zip come on top). */
+    public long savedBytes() {
+        return 4 * spec.parameterCount();
     }
 
     /** Parameter names of the spec in the order the optimizer sees them. */

@@ -12,6 +12,7 @@ import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreSummary;
@@ -164,7 +165,7 @@ public final class PhotoAnalysis {
             jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(foundZones.labels(), w, h, outputs.zonesMask()));
         }
         if (outputs.csv() != null) {
-            jobs.put(outputs.csv(), () -> ImageFiles.writeAtomically(outputs.csv(), tmp -> {
+            jobs.put(outputs.csv(), () -> AtomicFiles.write(outputs.csv(), tmp -> {
                 try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     PoreTable.write(pores, settings.pixelSizeUm(), out);
                 }
@@ -191,7 +192,7 @@ public final class PhotoAnalysis {
                 report.put("timings_ms", timings); // last: written once every other file is
                 // streamed: the pores of a 12 MP photo make tens of MB of text
                 try {
-                    ImageFiles.writeAtomically(outputs.json(), tmp -> {
+                    AtomicFiles.write(outputs.json(), tmp -> {
                         try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                             Json.mapper().writerWithDefaultPrettyPrinter()
                                     .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)

@@ -2,17 +2,21 @@ package dev.porescope.cli.commands;
 
 import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.Main;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.CardOverride;
+import dev.porescope.cli.analyze.Outcome;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.SummaryTable;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Mask;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreSummary;
@@ -76,7 +80,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " 160 left cheek, 200 chin, 255 skin (no face). One photo only.")
     Path zonesMask;
 
-    @Option(names = "--pixel-size-um", paramLabel = "X",
+    @Option(names = "--pixel-size-um", converter = OptionValues.Positive.class, paramLabel = "X",
             description = "Side of a pixel in micrometres: areas in um^2, lengths in um, density per cm^2.")
     Double pixelSizeUm;
 
@@ -102,18 +106,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--summary-csv", paramLabel = "FILE", description = "Write one row per photo (pores, density, areas, or why it failed).")
     Path summaryCsv;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, paramLabel = "N", description = "Threads for the model's tiles, over all photos (default: the number of CPU cores).")
     Integer threads;
 
-    @Option(names = "--model-threads", paramLabel = "N",
+    @Option(names = "--model-threads", converter = OptionValues.Threads.class, paramLabel = "N",
             description = "Threads inside the model runtime for each tile (ONNX Runtime intra-op; default: 1, the tiles run in parallel instead).")
     Integer modelThreads;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--parallel", converter = OptionValues.AtLeastOne.class, paramLabel = "N", defaultValue = "2",
             description = "Photos analysed at the same time (default: ${DEFAULT-VALUE}; fewer when memory is short).")
     int parallel;
 
-    @Option(names = "--tile", paramLabel = "PX", description = "Tile side for the model (default: 512, or more for a model with a large margin).")
+    @Option(names = "--tile", converter = OptionValues.AtLeastOne.class, paramLabel = "PX", description = "Tile side for the model (default: 512, or more for a model with a large margin).")
     Integer tile;
 
     @Mixin
@@ -136,6 +140,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), photos.size() + " photos given: --mask, --overlay, --json, --csv,"
                     + " --histogram and --zones-mask take one photo; use --out-dir DIR for per-photo files");
         }
+        fileRoles(photos, batch).check(spec);
         ImageFiles files = images.files();
         Mask roiMask = roi == null ? null : files.readMask(roi);
 
@@ -172,7 +177,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
         if (summaryCsv != null) {
             String table = SummaryTable.csv(outcomes);
-            ImageFiles.writeAtomically(summaryCsv, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
+            AtomicFiles.write(summaryCsv, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
         }
         if (!batch) {
             Outcome one = outcomes.get(0);
@@ -198,15 +203,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return failed > 0 ? 1 : 0;
     }
 
-    /**
-     * One photo of the run and what became of it.
-     *
-     * @param photo   the file
-     * @param result  its analysis, or null when it failed
-     * @param failure why it failed, or null
-     */
-    public record Outcome(Path photo, PhotoAnalysis.Result result, RuntimeException failure) { }
-
     /** A photo to analyse, with the name its --out-dir files get. */
     record Input(Path photo, String name, RuntimeException problem) { }
 
@@ -229,6 +225,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
         }
+    }
+
+    /** Every file read and written, so that no output overwrites a photo, the ROI, the model or another output. */
+    private FileRoles fileRoles(List<Input> photos, boolean batch) {
+        FileRoles roles = new FileRoles().input("--roi", roi).input("--model", model == null ? null : Path.of(model));
+        for (Input input : photos) roles.input("the photo", input.photo());
+        for (Input input : photos) {
+            Outputs o = outputsFor(input, batch);
+            roles.output("--mask", o.mask()).output("--overlay", o.overlay()).output("--json", o.json())
+                    .output("--csv", o.csv()).output("--histogram", o.histogram());
+        }
+        return roles.output("--summary-csv", summaryCsv);
     }
 
     /** Photos of the arguments, folders expanded (sorted); a missing path or an empty folder is a failing input. */
@@ -337,9 +345,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                             memory.release(needKb);
                         }
                     } catch (RuntimeException | OutOfMemoryError e) {
-                        RuntimeException failure = e instanceof RuntimeException r ? r : new UserException(Main.message(e), e);
+                        RuntimeException failure = e instanceof RuntimeException r ? r : new UserException(Messages.message(e), e);
                         synchronized (err) {
-                            err.println("porescope: " + Main.message(failure));
+                            err.println("porescope: " + Messages.message(failure));
                             err.flush();
                         }
                         return new Outcome(input.photo(), null, failure);

@@ -2,6 +2,7 @@ package dev.porescope.cli.commands;
 
 import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.bench.MemoryProbe;
 import dev.porescope.cli.export.Exporter;
@@ -57,13 +58,13 @@ public final class BenchInferCommand implements Callable<Integer> {
                     + " and fp32/fp16/int8 .onnx (int8 calibrated on synthetic photos); e.g. paper,slim.")
     List<String> specs = new ArrayList<>();
 
-    @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Input side (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", converter = OptionValues.AtLeastOne.class, defaultValue = "512", paramLabel = "PX", description = "Input side (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--repeats", defaultValue = "7", paramLabel = "N", description = "Timed inferences per model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", converter = OptionValues.AtLeastOne.class, defaultValue = "7", paramLabel = "N", description = "Timed inferences per model (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "T", description = "Intra-op threads of every runtime (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "2", paramLabel = "T", description = "Intra-op threads of every runtime (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the random weights and the input (default: ${DEFAULT-VALUE}).")

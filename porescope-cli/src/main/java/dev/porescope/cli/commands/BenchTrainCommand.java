@@ -1,5 +1,6 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.unet.UNetSpec;
@@ -38,7 +39,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--spec", defaultValue = "paper", paramLabel = "NAME", description = "Network spec (default: ${DEFAULT-VALUE}).")
     String specName;
 
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "T", description = "Threads for both (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "2", paramLabel = "T", description = "Threads for both (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Patches per step (default: ${DEFAULT-VALUE}).")
@@ -53,7 +54,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "Untimed warm-up steps (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Inference image side (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", converter = OptionValues.AtLeastOne.class, defaultValue = "512", paramLabel = "PX", description = "Inference image side (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--infer-reps", defaultValue = "3", paramLabel = "N", description = "Timed inferences (default: ${DEFAULT-VALUE}).")

@@ -2,14 +2,17 @@ package dev.porescope.cli.commands;
 
 import dev.porescope.cli.ImageOptions;
 import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.DataFolder;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.ParityFigure;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
@@ -57,7 +60,7 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Data folder: images/NAME.png|jpg; masks/NAME.png and roi/NAME.png are used where present.")
     Path data;
 
-    @Option(names = "--count", defaultValue = "16", paramLabel = "N", description = "Photos to compare, picked at random (all when fewer; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", converter = OptionValues.AtLeastOne.class, defaultValue = "16", paramLabel = "N", description = "Photos to compare, picked at random (all when fewer; default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the random pick (default: ${DEFAULT-VALUE}).")
@@ -89,7 +92,8 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (count < 1) throw new UserException("--count must be at least 1, got " + count);
+        new FileRoles().input("--server", Path.of(server)).input("--device", Path.of(device))
+                .output("--json", json).output("--figure", figure).check(spec);
         ModelLoader.check(server);
         ModelLoader.check(device);
         List<DataFolder.Entry> picked = pick(DataFolder.entries(data, false), count, seed);
@@ -143,7 +147,7 @@ public final class CompareCommand implements Callable<Integer> {
             doc.put("data", data.toString());
             doc.put("seed", seed);
             String text = Json.write(doc, true);
-            ImageFiles.writeAtomically(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
+            AtomicFiles.write(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
             err.println("porescope: wrote " + json);
         }
         if (figure != null) {

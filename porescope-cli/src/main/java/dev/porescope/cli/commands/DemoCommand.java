@@ -2,10 +2,12 @@ package dev.porescope.cli.commands;
 
 import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.Main;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
@@ -32,11 +34,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Folder for the sample photos, overlays, reports and figures (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--count", defaultValue = "16", paramLabel = "N",
+    @Option(names = "--count", converter = OptionValues.AtLeastOne.class, defaultValue = "16", paramLabel = "N",
             description = "Sample photos, as in the paper's parity test (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--size", defaultValue = "384", paramLabel = "PX", description = "Side of each sample photo (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", converter = OptionValues.AtLeastOne.class, defaultValue = "384", paramLabel = "PX", description = "Side of each sample photo (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--seed", defaultValue = "2021", paramLabel = "S", description = "Seed of the sample photos (default: ${DEFAULT-VALUE}).")
@@ -49,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        if (count < 1 || size < 64) throw new UserException("--count must be >= 1 and --size >= 64");
+        if (size < 64) throw new ParameterException(spec.commandLine(), "--size must be at least 64 px, got " + size);
         DefaultModel embedded = DefaultModel.embedded();
         Optional<Path> server = embedded.extract("default.pt");
         Optional<Path> lite = embedded.extract("default.ptl");

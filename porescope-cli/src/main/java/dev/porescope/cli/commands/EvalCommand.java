@@ -5,10 +5,12 @@ import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.DataFolder;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.eval.EvalResult;
 import dev.porescope.core.eval.Evaluator;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.metrics.PixelMetrics;
 import dev.porescope.core.metrics.PoreMetrics;
@@ -61,6 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        new FileRoles().input("--model", Path.of(model)).output("--json", json).check(spec);
         String modelName = fit ? fitName(model) : model;
         ModelLoader.check(modelName);
         ImageFiles files = images.files();
@@ -82,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
         printTable(out, modelName, result);
         if (json != null) {
             String text = Json.write(report(modelName, result, folderOf, seconds), true);
-            ImageFiles.writeAtomically(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
+            AtomicFiles.write(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
             err.println("porescope: wrote " + json);
         }
         out.flush();

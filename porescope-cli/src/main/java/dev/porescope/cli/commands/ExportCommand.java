@@ -1,9 +1,11 @@
 package dev.porescope.cli.commands;
 
 import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
+import dev.porescope.cli.io.FileRoles;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.onnx.OnnxExport;
@@ -18,6 +20,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -55,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Photos for int8 activation ranges and golden pairs: a folder of photos or a data folder with images/.")
     Path calibration;
 
-    @Option(names = "--calibration-count", defaultValue = "16", paramLabel = "N",
+    @Option(names = "--calibration-count", converter = OptionValues.AtLeastOne.class, defaultValue = "16", paramLabel = "N",
             description = "Use at most N calibration photos, spread over the folder (default: ${DEFAULT-VALUE}).")
     int calibrationCount;
 
@@ -90,6 +93,7 @@ public final class ExportCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
+        new FileRoles().input("--model", model).output("--out", out).check(spec);
         ModelCard card = serverCard(model);
         if (precision == Precision.INT8 && card.spec() != null) {
             try {
@@ -128,20 +132,19 @@ public final class ExportCommand implements Callable<Integer> {
 
     private void checkArguments() {
         if (format == Format.ptl && precision != Precision.FP32) {
-            throw new UserException("--format ptl is fp32 only (PyTorch Mobile lite runs the frozen fp32 graph);"
+            throw new ParameterException(spec.commandLine(), "--format ptl is fp32 only (PyTorch Mobile lite runs the frozen fp32 graph);"
                     + " use --format onnx or ort for " + precision.label());
         }
-        if (calibrationCount < 1) throw new UserException("--calibration-count must be at least 1, got " + calibrationCount);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith("." + format.name())) {
-            throw new UserException("--out " + out + " must end in ." + format.name() + " for --format " + format.name());
+            throw new ParameterException(spec.commandLine(), "--out " + out + " must end in ." + format.name() + " for --format " + format.name());
         }
         Path parent = out.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) {
             throw new UserException("folder " + parent + " for --out does not exist; create it first");
         }
         if (!model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
-            throw new UserException("--model " + model + " must be a server model (.pt) made by 'porescope train'");
+            throw new ParameterException(spec.commandLine(), "--model " + model + " must be a server model (.pt) made by 'porescope train'");
         }
     }
 

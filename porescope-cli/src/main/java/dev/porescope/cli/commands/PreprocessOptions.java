@@ -1,5 +1,6 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.UserException;
 import dev.porescope.core.preprocess.Preprocessing;
 import picocli.CommandLine.Option;
@@ -9,20 +10,20 @@ import java.util.Map;
 
 /** Options that override single settings of the model card's preprocessing (mixed in with {@code @Mixin}). */
 public final class PreprocessOptions {
-    @Option(names = "--flatten-sigma", paramLabel = "PX",
+    @Option(names = "--flatten-sigma", converter = OptionValues.ZeroOrPositive.class, paramLabel = "PX",
             description = "Local brightness correction: divide by a blur of this sigma (0 = off). Default: the model card's.")
     Double flattenSigma;
 
-    @Option(names = "--blur-sigma", paramLabel = "PX", description = "Gaussian blur sigma (0 = off). Default: the model card's.")
+    @Option(names = "--blur-sigma", converter = OptionValues.ZeroOrPositive.class, paramLabel = "PX", description = "Gaussian blur sigma (0 = off). Default: the model card's.")
     Double blurSigma;
 
-    @Option(names = "--sharpen-amount", paramLabel = "A", description = "Unsharp-mask amount (0 = off). Default: the model card's.")
+    @Option(names = "--sharpen-amount", converter = OptionValues.ZeroOrPositive.class, paramLabel = "A", description = "Unsharp-mask amount (0 = off). Default: the model card's.")
     Double sharpenAmount;
 
-    @Option(names = "--sharpen-sigma", paramLabel = "PX", description = "Unsharp-mask blur sigma. Default: the model card's.")
+    @Option(names = "--sharpen-sigma", converter = OptionValues.ZeroOrPositive.class, paramLabel = "PX", description = "Unsharp-mask blur sigma. Default: the model card's.")
     Double sharpenSigma;
 
-    @Option(names = "--normalize", paramLabel = "MODE", description = "Per-photo normalisation: standardize or none. Default: the model card's.")
+    @Option(names = "--normalize", converter = OptionValues.Normalize.class, paramLabel = "MODE", description = "Per-photo normalisation: standardize or none. Default: the model card's.")
     String normalize;
 
     /** The options given, by name (empty when none). */

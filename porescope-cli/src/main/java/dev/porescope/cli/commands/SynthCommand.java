@@ -1,12 +1,14 @@
 package dev.porescope.cli.commands;
 
 import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.synth.CalibrationReport;
 import dev.porescope.core.synth.SkinStatistics;
 import dev.porescope.core.synth.SkinSynthesizer;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -43,10 +46,10 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Data folder to write.")
     Path out;
 
-    @Option(names = "--count", defaultValue = "16", paramLabel = "N", description = "Number of photos (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", converter = OptionValues.AtLeastOne.class, defaultValue = "16", paramLabel = "N", description = "Number of photos (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Width and height in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", converter = OptionValues.AtLeastOne.class, defaultValue = "512", paramLabel = "PX", description = "Width and height in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -67,10 +70,21 @@ public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Disk bytes a synthetic photo and its mask take per pixel, about (noisy RGB PNG plus a 1-bit-like mask). */
+    static final long PNG_BYTES_PER_PIXEL = 3;
+
     @Override
     public Integer call() {
-        if (count < 1) throw new UserException("--count must be at least 1, got " + count);
-        if (size < 16 || size > 8192) throw new UserException("--size must be between 16 and 8192 px, got " + size);
+        if (size < 16 || size > 8192) {
+            throw new ParameterException(spec.commandLine(), "--size must be between 16 and 8192 px, got " + size);
+        }
+        long bytes = (long) count * size * size * PNG_BYTES_PER_PIXEL;
+        long free = AtomicFiles.usableSpace(out);
+        if (bytes > free) {
+            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                    "--count %d photos of %dx%d px need about %.1f GB on disk and %s has %.1f GB free; use at most --count %d",
+                    count, size, size, bytes / 1e9, out, free / 1e9, free / ((long) size * size * PNG_BYTES_PER_PIXEL)));
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         // read the real folder first: a typo in --calibrate should not cost the generation time
         List<LabelledImage> real = calibrate == null ? List.of() : DataFolder.load(calibrate, images.files());

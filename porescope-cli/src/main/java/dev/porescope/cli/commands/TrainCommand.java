@@ -1,6 +1,7 @@
 package dev.porescope.cli.commands;
 
 import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.DataFolder;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -44,10 +46,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Labelled data folder (images/, masks/, optional roi/). Repeatable.")
     List<Path> data = new ArrayList<>();
 
-    @Option(names = "--synthetic", defaultValue = "0", paramLabel = "N", description = "Add N synthetic photos (made in memory, seeded) to the training data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--synthetic", converter = OptionValues.ZeroOrMore.class, defaultValue = "0", paramLabel = "N", description = "Add N synthetic photos (made in memory, seeded) to the training data (default: ${DEFAULT-VALUE}).")
     int synthetic;
 
-    @Option(names = "--synthetic-share", defaultValue = "0.3", paramLabel = "F",
+    @Option(names = "--synthetic-share", converter = OptionValues.Share.class, defaultValue = "0.3", paramLabel = "F",
             description = "Fraction of training patches taken from the synthetic photos when there are real ones too"
                     + " (default: ${DEFAULT-VALUE}).")
     double syntheticShare;
@@ -56,7 +58,7 @@ public final class TrainCommand implements Callable<Integer> {
             completionCandidates = SpecNames.class)
     String specName;
 
-    @Option(names = "--steps", defaultValue = "2000", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", converter = OptionValues.AtLeastOne.class, defaultValue = "2000", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.pt", description = "Model file to write.")
@@ -65,52 +67,52 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose checkpoint sits next to --out, exactly where it stopped.")
     boolean resume;
 
-    @Option(names = "--val-split", defaultValue = "0.2", paramLabel = "F", description = "Fraction held out for validation, 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-split", converter = OptionValues.Fraction.class, defaultValue = "0.2", paramLabel = "F", description = "Fraction held out for validation, 0 = none (default: ${DEFAULT-VALUE}).")
     double valSplit;
 
     @Option(names = "--val-data", paramLabel = "DIR", description = "Validate on these data folders instead of a split. Repeatable.")
     List<Path> valData = new ArrayList<>();
 
-    @Option(names = "--patch", defaultValue = "64", paramLabel = "PX", description = "Patch side (default: ${DEFAULT-VALUE}, the paper's input).")
+    @Option(names = "--patch", converter = OptionValues.AtLeastOne.class, defaultValue = "64", paramLabel = "PX", description = "Patch side (default: ${DEFAULT-VALUE}, the paper's input).")
     int patch;
 
-    @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Patches per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = OptionValues.AtLeastOne.class, defaultValue = "16", paramLabel = "N", description = "Patches per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Peak learning rate of Adam; cosine decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", converter = OptionValues.Positive.class, defaultValue = "1e-3", paramLabel = "LR", description = "Peak learning rate of Adam; cosine decay (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--dice-weight", defaultValue = "0.5", paramLabel = "W", description = "Weight of the soft Dice loss, 0 = cross-entropy only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dice-weight", converter = OptionValues.ZeroOrPositive.class, defaultValue = "0.5", paramLabel = "W", description = "Weight of the soft Dice loss, 0 = cross-entropy only (default: ${DEFAULT-VALUE}).")
     double diceWeight;
 
-    @Option(names = "--pore-weight", defaultValue = "3", paramLabel = "W", description = "Cross-entropy weight of pore pixels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pore-weight", converter = OptionValues.Positive.class, defaultValue = "3", paramLabel = "W", description = "Cross-entropy weight of pore pixels (default: ${DEFAULT-VALUE}).")
     double poreWeight;
 
     @Option(names = "--no-augment", description = "Turn off flips, rotations and photometric augmentation.")
     boolean noAugment;
 
-    @Option(names = "--flatten", defaultValue = "0", paramLabel = "SIGMA", description = "Preprocessing: divide by a blur of this sigma to flatten uneven light, 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--flatten", converter = OptionValues.ZeroOrPositive.class, defaultValue = "0", paramLabel = "SIGMA", description = "Preprocessing: divide by a blur of this sigma to flatten uneven light, 0 = off (default: ${DEFAULT-VALUE}).")
     double flatten;
 
-    @Option(names = "--blur", defaultValue = "0", paramLabel = "SIGMA", description = "Preprocessing: Gaussian blur sigma, 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--blur", converter = OptionValues.ZeroOrPositive.class, defaultValue = "0", paramLabel = "SIGMA", description = "Preprocessing: Gaussian blur sigma, 0 = off (default: ${DEFAULT-VALUE}).")
     double blur;
 
-    @Option(names = "--sharpen", defaultValue = "0", paramLabel = "AMOUNT", description = "Preprocessing: unsharp-mask amount (sigma 1), 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sharpen", converter = OptionValues.ZeroOrPositive.class, defaultValue = "0", paramLabel = "AMOUNT", description = "Preprocessing: unsharp-mask amount (sigma 1), 0 = off (default: ${DEFAULT-VALUE}).")
     double sharpen;
 
-    @Option(names = "--min-area", defaultValue = "4", paramLabel = "PX", description = "Smallest pore kept, in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-area", converter = OptionValues.ZeroOrMore.class, defaultValue = "4", paramLabel = "PX", description = "Smallest pore kept, in pixels (default: ${DEFAULT-VALUE}).")
     int minArea;
 
-    @Option(names = "--validate-every", defaultValue = "250", paramLabel = "N", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validate-every", converter = OptionValues.AtLeastOne.class, defaultValue = "250", paramLabel = "N", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     int validateEvery;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "N", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-every", converter = OptionValues.AtLeastOne.class, defaultValue = "250", paramLabel = "N", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of weights, patches, augmentation and synthetic photos (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "libtorch threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", paramLabel = "T", description = "libtorch threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Model name for the card (default: the spec name).")
@@ -127,16 +129,29 @@ public final class TrainCommand implements Callable<Integer> {
         SpecNames() { super(UNetSpec.names()); }
     }
 
+    /** Memory a synthetic training photo holds per pixel: float luma, label and ROI. */
+    static final long SYNTHETIC_BYTES_PER_PIXEL = 6;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         UNetSpec unet = spec(specName);
         if (data.isEmpty() && synthetic == 0) {
-            throw new UserException("no training data: give --data DIR (images/, masks/, optional roi/) and/or --synthetic N");
+            throw new ParameterException(spec.commandLine(),
+                    "no training data: give --data DIR (images/, masks/, optional roi/) and/or --synthetic N");
         }
         if (!out.getFileName().toString().endsWith(".pt")) {
-            throw new UserException("--out " + out + " must end in .pt (a TorchScript model file)");
+            throw new ParameterException(spec.commandLine(), "--out " + out + " must end in .pt (a TorchScript model file)");
+        }
+        long perPhoto = (long) SyntheticPhotos.SIZE * SyntheticPhotos.SIZE * SYNTHETIC_BYTES_PER_PIXEL;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (synthetic > heap / 2 / perPhoto) {
+            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                    "--synthetic %d photos of %dx%d px need about %.1f GB of memory and Java may use %.1f GB;"
+                            + " use at most --synthetic %d, or give Java more with JAVA_OPTS=-Xmx...",
+                    synthetic, SyntheticPhotos.SIZE, SyntheticPhotos.SIZE, (double) synthetic * perPhoto / 1e9, heap / 1e9,
+                    heap / 2 / perPhoto));
         }
         Path parent = out.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) {

@@ -1,16 +1,14 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.torch.train.TrainLog;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** The training curves as a PNG: loss on the left axis, validation Dice and pore F1 on the right. */
@@ -35,13 +33,6 @@ final class TrainingCurves {
             XYSeries f1 = chart.addSeries("validation pore F1", vs, validated.stream().mapToDouble(TrainLog.Row::valPoreF1).toArray());
             f1.setYAxisGroup(1);
         }
-        Path abs = png.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(png, tmp -> Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
     }
 }

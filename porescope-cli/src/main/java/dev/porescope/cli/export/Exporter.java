@@ -1,6 +1,8 @@
 package dev.porescope.cli.export;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
+import dev.porescope.core.io.WriteFailedException;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.parity.Golden;
 import dev.porescope.onnx.OnnxExport;
@@ -52,17 +54,19 @@ public final class Exporter {
         ModelCard card = server.card().withGolden(Golden.make(server));
         ModelCard written;
         if (ort) {
-            Path onnx = out.toAbsolutePath().resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".onnx");
+            // the .onnx that ONNX Runtime converts lives in the .ort's own hidden temporary folder
+            ModelCard onnxCard = card;
+            ModelCard[] converted = new ModelCard[1];
             try {
-                OnnxExport.export(card, server.weights(), precision, inputs, keepFloat, onnx);
-                written = OnnxExport.toOrt(onnx, out);
-            } finally {
-                try {
-                    Files.deleteIfExists(onnx);
-                } catch (IOException ignored) {
-                    // a hidden leftover is harmless
-                }
+                AtomicFiles.write(out, tmp -> {
+                    Path onnx = tmp.resolveSibling(tmp.getFileName() + ".onnx");
+                    OnnxExport.export(onnxCard, server.weights(), precision, inputs, keepFloat, onnx);
+                    converted[0] = OnnxExport.toOrt(onnx, tmp);
+                });
+            } catch (WriteFailedException e) {
+                throw e.file().equals(out) ? e : new WriteFailedException(out, e.getCause()); // not the hidden names
             }
+            written = converted[0];
         } else {
             written = OnnxExport.export(card, server.weights(), precision, inputs, keepFloat, out);
         }

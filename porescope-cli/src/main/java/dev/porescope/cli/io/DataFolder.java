@@ -75,6 +75,10 @@ public final class DataFolder {
         if (roiFile != null) {
             roi = files.readMask(roiFile);
             requireSameSize(photoFile, photo, roiFile, roi);
+            if (roi.count() == 0) {
+                throw new UserException(roiFile + " is all zero: no pixel of " + photoFile + " would be scored or trained on;"
+                        + " mark the region to use with nonzero pixels, or delete the ROI file to use the whole photo");
+            }
         } else {
             roi = Mask.full(photo.width(), photo.height());
         }

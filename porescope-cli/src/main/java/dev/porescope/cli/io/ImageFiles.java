@@ -5,9 +5,12 @@ import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.MetadataException;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.UserException;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
+import dev.porescope.core.io.ImageCheck;
 
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
@@ -24,11 +27,9 @@ import java.awt.color.ColorSpace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -68,9 +69,12 @@ public final class ImageFiles {
 
     // ---------------------------------------------------------------- reading
 
-    /** The stored size from the header only; nothing is decoded. */
+    /**
+     * The stored size from the header only; nothing is decoded. A photo over {@link #maxPixels()} (a
+     * decompression bomb) is refused here too, so that nothing sizes memory or tiles from its header.
+     */
     public Size readSize(Path file) {
-        return withReader(file, (f, reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
+        return withReader(file, (f, reader, in) -> checkLimit(f, new Size(reader.getWidth(0), reader.getHeight(0))));
     }
 
     /** A photo over the pixel limit (the server answers it with 413). */
@@ -82,7 +86,7 @@ public final class ImageFiles {
 
     /** The stored size from the header, refused with {@link TooLargeException} when over the pixel limit. */
     public Size readSizeWithinLimit(Path file) {
-        return checkLimit(file, readSize(file));
+        return readSize(file);
     }
 
     private Size checkLimit(Object file, Size size) {
@@ -123,6 +127,10 @@ public final class ImageFiles {
      * sample is nonzero (255 = pore in PoreScope's own masks).
      */
     public Mask readMask(Path file) {
+        if (isJpeg(file)) {
+            throw new UserException(file + " is a JPEG: lossy compression blurs a mask's edges into values that are"
+                    + " neither label nor background; save the mask as PNG");
+        }
         BufferedImage image = decode(file);
         int w = image.getWidth();
         int h = image.getHeight();
@@ -197,6 +205,7 @@ public final class ImageFiles {
 
     /** Runs {@code job} on an ImageIO reader of the bytes {@code open} gives; {@code name} names them in messages. */
     private static <T> T withReader(Object file, Opener open, long size, ReaderJob<T> job) {
+        checkStructure(file, open);
         try (InputStream raw = open.open();
              ImageInputStream in = ImageIO.createImageInputStream(raw)) {
             ImageReader reader = readerFor(in);
@@ -221,8 +230,26 @@ public final class ImageFiles {
             if (e instanceof IIOException && e.getCause() != null && e.getCause().getMessage() != null) {
                 detail = detail + ": " + e.getCause().getMessage().strip();
             }
-            throw new UserException(file + " is truncated or corrupt (" + oneLine(detail)
+            throw new UserException(file + " is truncated or corrupt (" + Messages.oneLine(detail)
                     + "); check the file or export it again", e);
+        }
+    }
+
+    /** A PNG's chunks are walked in pure Java first: a file cut short is said to be truncated. */
+    private static void checkStructure(Object file, Opener open) {
+        try (InputStream in = open.open()) {
+            byte[] head = in.readNBytes(8);
+            if (!ImageCheck.isPng(head)) return;
+        } catch (IOException e) {
+            return; // the reader below reports what cannot be read
+        }
+        try (InputStream in = open.open()) {
+            ImageCheck.checkPng(in);
+        } catch (ImageCheck.BadImageException e) {
+            throw new UserException(file + " is " + e.getMessage() + "; copy the file again from its source, or export it again", e);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + " (" + Messages.oneLine(String.valueOf(e.getMessage()))
+                    + "); check the file and its permissions", e);
         }
     }
 
@@ -389,11 +416,10 @@ public final class ImageFiles {
 
     /** Writes to a temporary name beside {@code file} and renames it, so a reader never sees half a PNG. */
     public static void writePng(BufferedImage image, Path file) {
-        writeAtomically(file, tmp -> {
+        AtomicFiles.write(file, tmp -> {
             Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
             if (!writers.hasNext()) throw new IOException("no PNG writer in this Java");
             javax.imageio.ImageWriter writer = writers.next();
-            Files.delete(tmp); // created afresh by the stream, with the usual permissions (as ImageIO.write did)
             try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
                 writer.setOutput(out);
                 javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
@@ -406,46 +432,8 @@ public final class ImageFiles {
         });
     }
 
-    /** Something that writes a file. */
-    @FunctionalInterface
-    public interface FileWriter {
-        void write(Path target) throws IOException;
-    }
-
-    /** Runs {@code writer} on a temporary file in {@code file}'s folder, then renames it to {@code file}. */
-    public static void writeAtomically(Path file, FileWriter writer) {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            writer.write(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UserException("cannot write " + file + " (" + oneLine(String.valueOf(e.getMessage()))
-                    + "); check that its folder is writable and the disk is not full", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary file is left behind; the error above says why
-                }
-            }
-        }
-    }
-
     private static String megapixels(long pixels) {
         return String.format(Locale.ROOT, "%.1f", pixels / 1e6);
     }
 
-    static String oneLine(String text) {
-        return text.replaceAll("\\s*\\R\\s*", " ");
-    }
 }

@@ -1,7 +1,7 @@
 package dev.porescope.cli.report;
 
-import dev.porescope.cli.Main;
-import dev.porescope.cli.commands.AnalyzeCommand.Outcome;
+import dev.porescope.cli.Messages;
+import dev.porescope.cli.analyze.Outcome;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.pores.PoreSummary;
 
@@ -31,7 +31,7 @@ public final class SummaryTable {
 
     static String row(Outcome o) {
         if (o.failure() != null) {
-            return quote(o.photo().toString()) + ",failed,,,,,,,,,,,," + quote(Main.message(o.failure())) + ",,";
+            return quote(o.photo().toString()) + ",failed,,,,,,,,,,,," + quote(Messages.message(o.failure())) + ",,";
         }
         PoreSummary s = o.result().summary();
         return String.join(",", quote(o.photo().toString()), "ok", Integer.toString(o.result().width()),
@@ -53,7 +53,7 @@ public final class SummaryTable {
 
     /** A short human line for a photo. */
     public static String line(Outcome o) {
-        if (o.failure() != null) return o.photo() + ": failed: " + Main.message(o.failure());
+        if (o.failure() != null) return o.photo() + ": failed: " + Messages.message(o.failure());
         PoreSummary s = o.result().summary();
         return String.format(Locale.ROOT, "%s: %d pores, %.2f per 100x100 px, median area %.4g %s",
                 o.photo(), s.count(), s.per100x100(), s.medianArea(), s.areaUnit());

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.porescope.cli.Main;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.CardOverride;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
@@ -151,7 +152,7 @@ public final class AnalysisService implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (UserException e) {
             // messages name the photo; the client knows it by its name, not by our folder
-            String message = Main.message(e).replace(dir + java.io.File.separator, "");
+            String message = Messages.message(e).replace(dir + java.io.File.separator, "");
             throw new ApiException(e instanceof ImageFiles.TooLargeException ? 413 : 400, message);
         } finally {
             if (!keep) deleteTree(dir);
@@ -209,7 +210,7 @@ public final class AnalysisService implements AutoCloseable {
             Throwable cause = e.getCause();
             if (cause instanceof UserException u) throw u;
             if (cause instanceof OutOfMemoryError) {
-                throw new ApiException(503, Main.message(cause), 10);
+                throw new ApiException(503, Messages.message(cause), 10);
             }
             if (cause instanceof RuntimeException r) throw r;
             throw new IllegalStateException(cause);
@@ -240,7 +241,7 @@ public final class AnalysisService implements AutoCloseable {
      */
     static void writeReport(Path analyzeJson, Path target, String id, String photoName) {
         JsonFactory factory = Json.mapper().getFactory();
-        ImageFiles.writeAtomically(target, tmp -> {
+        AtomicFiles.write(target, tmp -> {
             try (JsonParser in = factory.createParser(analyzeJson.toFile());
                  OutputStream os = Files.newOutputStream(tmp);
                  JsonGenerator out = factory.createGenerator(os, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {

@@ -1,6 +1,6 @@
 package dev.porescope.cli.serve;
 
-import dev.porescope.cli.Main;
+import dev.porescope.cli.Messages;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.report.AnalysisJson;
 import dev.porescope.core.image.Mask;
@@ -63,7 +63,7 @@ public final class PoreServer implements AutoCloseable {
             config.routes.get("/api/results/{id}/pores.csv", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).csv(), "text/csv; charset=utf-8"));
             config.routes.post("/api/results/{id}/review", this::review);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.retryAfterSeconds()));
-            config.routes.exception(UserException.class, (e, ctx) -> error(ctx, 400, Main.message(e), null));
+            config.routes.exception(UserException.class, (e, ctx) -> error(ctx, 400, Messages.message(e), null));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 ApiException upload = uploadProblem(e);
                 if (upload != null) {
@@ -199,7 +199,7 @@ public final class PoreServer implements AutoCloseable {
             analyses.files().readSizeWithinLimit(file);
             return analyses.files().readMask(file);
         } catch (UserException e) {
-            throw new ApiException(400, what + " is not a readable PNG mask (" + Main.message(e)
+            throw new ApiException(400, what + " is not a readable PNG mask (" + Messages.message(e)
                     .replace(file.toString(), "upload") + ")");
         }
     }
@@ -337,10 +337,10 @@ public final class PoreServer implements AutoCloseable {
 
     private static String message(Exception e) {
         if (e instanceof io.javalin.http.HttpResponseException h) return h.getMessage();
-        String message = Main.message(e);
+        String message = Messages.message(e);
         // an internal error is also the operator's business: one line on the server's stderr
         System.err.println("porescope: " + message);
-        if (System.getenv(Main.DEBUG_ENV) != null) e.printStackTrace();
+        if (System.getenv(Messages.DEBUG_ENV) != null) e.printStackTrace();
         return message;
     }
 }

@@ -2,6 +2,7 @@ package dev.porescope.cli.serve;
 
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.image.Mask;
+import dev.porescope.core.io.AtomicFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class ReviewSaver {
         Path roiFile = dataDir.resolve("roi").resolve(name + ".png");
         ImageFiles.writeMask(roi != null ? roi : Mask.full(mask.width(), mask.height()), roiFile);
         ImageFiles.writeMask(mask, maskFile);
-        ImageFiles.writeAtomically(image, tmp -> Files.copy(stored.photo(), tmp, StandardCopyOption.REPLACE_EXISTING));
+        AtomicFiles.write(image, tmp -> Files.copy(stored.photo(), tmp, StandardCopyOption.REPLACE_EXISTING));
         int added = 0;
         int removed = 0;
         boolean[] m = model.bits();

@@ -49,7 +49,10 @@ class TrainCommandTest {
 
     @Test
     void trainingWithoutDataIsOneClearLine() {
-        assertOneLineError(porescope("train", "--out", tmp.resolve("m.pt").toString()), "no training data");
+        Run run = porescope("train", "--out", tmp.resolve("m.pt").toString());
+        assertEquals(2, run.code(), run.err()); // bad usage
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(run.err().contains("no training data"), run.err());
     }
 
     @Test

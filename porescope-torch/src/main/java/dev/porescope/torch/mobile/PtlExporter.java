@@ -1,6 +1,7 @@
 package dev.porescope.torch.mobile;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.core.json.FloatCodec;
@@ -17,11 +18,8 @@ import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.StringVectorOptional;
 import org.bytedeco.pytorch.global.torch;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,17 +114,9 @@ public final class PtlExporter {
 
         // Written under its final name inside a hidden temporary folder next to the target (torch
         // names the zip's top folder after the file), checked there, then renamed into place.
-        Path target = out.toAbsolutePath();
-        Path tmpDir;
-        try {
-            Files.createDirectories(target.getParent());
-            tmpDir = Files.createTempDirectory(target.getParent(), ".ptl-export-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
-        Path tmp = tmpDir.resolve(target.getFileName());
-        try {
-            String json = Cards.asciiJson(ptlCard);
+        String json = Cards.asciiJson(ptlCard);
+        Result[] result = new Result[1];
+        AtomicFiles.write(out, 4 * spec.parameterCount(), tmp -> {
             Torch.run("writing " + out, () -> {
                 JitModule frozen = torch.freeze(server, new StringVectorOptional(), true);
                 ExtraFilesMap extra = new ExtraFilesMap();
@@ -150,19 +140,9 @@ public final class PtlExporter {
                 throw new IllegalStateException("the exported .ptl differs from the server model by " + maxDiff
                         + " (tolerance " + tolerance + "); nothing was written");
             }
-            long bytes = Files.size(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Result(out, written.bytecodeVersion(), maxDiff, inputs.size(), golden.size(), bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-                Files.deleteIfExists(tmpDir);
-            } catch (IOException ignored) {
-                // best effort: the temporary folder is hidden and the final name is never half-written
-            }
-        }
+            result[0] = new Result(out, written.bytecodeVersion(), maxDiff, inputs.size(), golden.size(), Files.size(tmp));
+        });
+        return result[0];
     }
 
     private static ModelCard withExportDetails(ModelCard c) {

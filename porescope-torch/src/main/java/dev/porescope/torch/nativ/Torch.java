@@ -25,6 +25,10 @@ public final class Torch {
 
     private static volatile int threads;
 
+    static {
+        TorchLibraries.extract(); // before any libtorch class loads its libraries (first run on an empty cache)
+    }
+
     private Torch() { }
 
     /**

@@ -2,6 +2,7 @@ package dev.porescope.torch.train;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.torch.UNetModule;
@@ -13,10 +14,8 @@ import org.bytedeco.pytorch.OutputArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -55,32 +54,25 @@ final class Checkpoint {
     private Checkpoint() { }
 
     static void write(Path file, UNetModule module, ModelCard card, Optimizer optimizer, State state) {
-        Path dir = null;
-        Path tmpZip = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            dir = Files.createTempDirectory(file.toAbsolutePath().getParent(), ".ckpt-");
+        AtomicFiles.write(file, tmp -> {
+            Path dir = tmp.getParent(); // the hidden temporary folder, deleted with what is in it
             Path model = dir.resolve("model.pt");
             Path adam = dir.resolve("optimizer.pt");
             module.save(model, card);
-            Torch.run("saving the optimizer state", () -> {
+            // Adam keeps two moments a parameter; libtorch aborts on a full disk, so room is checked first
+            AtomicFiles.write(adam, 2 * module.savedBytes(), a -> Torch.run("saving the optimizer state", () -> {
                 OutputArchive archive = new OutputArchive();
                 optimizer.save(archive);
-                archive.save_to(adam.toString());
-            });
-            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmpZip))) {
+                archive.save_to(a.toString());
+            }));
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
                 put(zip, "model.pt", model);
                 put(zip, "optimizer.pt", adam);
                 zip.putNextEntry(new ZipEntry("state.json"));
                 zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
                 zip.closeEntry();
             }
-            Files.move(tmpZip, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmpZip);
-            deleteTree(dir);
-        }
+        });
     }
 
     private static void put(ZipOutputStream zip, String name, Path file) throws IOException {

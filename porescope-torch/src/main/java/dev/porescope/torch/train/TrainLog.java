@@ -1,13 +1,11 @@
 package dev.porescope.torch.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porescope.core.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +45,7 @@ public final class TrainLog {
             s.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%s,%s,%s,%.1f%n", r.step(), r.loss(), r.lr(),
                     num(r.valDice()), num(r.valPoreF1()), num(r.threshold()), r.seconds()));
         }
-        writeAtomically(file, s.toString());
+        AtomicFiles.writeString(file, s.toString());
     }
 
     public void writeJson(Path file) {
@@ -64,7 +62,7 @@ public final class TrainLog {
                 m.put("seconds", r.seconds());
                 out.add(m);
             }
-            writeAtomically(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            AtomicFiles.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,16 +70,5 @@ public final class TrainLog {
 
     private static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.5f", v);
-    }
-
-    static void writeAtomically(Path file, String text) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }
