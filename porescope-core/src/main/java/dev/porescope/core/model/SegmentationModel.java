@@ -32,4 +32,22 @@ public interface SegmentationModel extends AutoCloseable {
     /** Releases native resources; a no-op for pure-Java models. */
     @Override
     default void close() { }
+
+    /**
+     * {@code model} with another decision threshold in its card (the model file keeps its own);
+     * everything else, closing included, goes to {@code model}.
+     */
+    static SegmentationModel withThreshold(SegmentationModel model, double threshold) {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be between 0 and 1 (exclusive), got " + threshold);
+        }
+        ModelCard card = model.card().withThreshold(threshold);
+        return new SegmentationModel() {
+            @Override public Plane predict(Plane tile) { return model.predict(tile); }
+            @Override public int margin() { return model.margin(); }
+            @Override public int sizeMultiple() { return model.sizeMultiple(); }
+            @Override public ModelCard card() { return card; }
+            @Override public void close() { model.close(); }
+        };
+    }
 }
