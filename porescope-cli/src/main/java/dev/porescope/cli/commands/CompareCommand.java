@@ -67,6 +67,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--figure", paramLabel = "PNG", description = "Write the paper's Fig. 2 (photo | server pores | device pores) for the worst photo.")
     Path figure;
 
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Decision threshold on the pore probability, for both models instead of their cards' (which the files keep).")
+    Double threshold;
+
     @Mixin
     ImageOptions images;
 
@@ -87,8 +91,8 @@ public final class CompareCommand implements Callable<Integer> {
         Comparison worst = null;
         DataFolder.Entry worstEntry = null;
         ModelCard serverCard, deviceCard;
-        try (SegmentationModel serverModel = ModelLoader.load(server, null);
-             SegmentationModel deviceModel = ModelLoader.load(device, null)) {
+        try (SegmentationModel serverModel = Thresholds.apply(ModelLoader.load(server, null), threshold);
+             SegmentationModel deviceModel = Thresholds.apply(ModelLoader.load(device, null), threshold)) {
             serverCard = serverModel.card();
             deviceCard = deviceModel.card();
             for (String difference : ParityReport.settingDifferences(serverCard, deviceCard)) {
@@ -126,6 +130,7 @@ public final class CompareCommand implements Callable<Integer> {
             doc.put("device_runtime", deviceCard.runtime() + " " + deviceCard.precision());
             doc.put("data", data.toString());
             doc.put("seed", seed);
+            doc.put("threshold", threshold != null ? threshold : (Object) "model cards");
             String text = Json.write(doc, true);
             ImageFiles.writeAtomically(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
             err.println("porescope: wrote " + json);

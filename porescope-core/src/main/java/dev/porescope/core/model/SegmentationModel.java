@@ -34,14 +34,11 @@ public interface SegmentationModel extends AutoCloseable {
     default void close() { }
 
     /**
-     * {@code model} with another decision threshold in its card (the model file keeps its own);
-     * everything else, closing included, goes to {@code model}.
+     * {@code model} with another card (e.g. a {@code --threshold} or preprocessing option of a command):
+     * the analyzer reads its settings from the card, so an override travels the one path and is recorded
+     * wherever the card is. The model file keeps its own card. Closing it closes {@code model}.
      */
-    static SegmentationModel withThreshold(SegmentationModel model, double threshold) {
-        if (!(threshold > 0 && threshold < 1)) {
-            throw new IllegalArgumentException("threshold must be between 0 and 1 (exclusive), got " + threshold);
-        }
-        ModelCard card = model.card().withThreshold(threshold);
+    static SegmentationModel withCard(SegmentationModel model, ModelCard card) {
         return new SegmentationModel() {
             @Override public Plane predict(Plane tile) { return model.predict(tile); }
             @Override public int margin() { return model.margin(); }
@@ -49,5 +46,13 @@ public interface SegmentationModel extends AutoCloseable {
             @Override public ModelCard card() { return card; }
             @Override public void close() { model.close(); }
         };
+    }
+
+    /** {@code model} with decision threshold {@code threshold} in its card (see {@link #withCard}). */
+    static SegmentationModel withThreshold(SegmentationModel model, double threshold) {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be between 0 and 1 (exclusive), got " + threshold);
+        }
+        return withCard(model, model.card().withThreshold(threshold));
     }
 }
