@@ -37,11 +37,11 @@ public record Folds(List<List<LabelledImage>> test, List<List<LabelledImage>> tr
                     throw new IllegalArgumentException(p.name() + ": too few rows with a region of interest for "
                             + k + " folds; use fewer --folds");
                 }
-                test.get(j).add(crop(p, "-fold" + (j + 1), cut[j], cut[j + 1]));
+                test.get(j).add(rows(p, "-fold" + (j + 1), cut[j], cut[j + 1]));
                 int above = cut[j] - gap;
                 int below = cut[j + 1] + gap;
-                if (above > 0) training.get(j).add(crop(p, "-above-fold" + (j + 1), 0, above));
-                if (below < h) training.get(j).add(crop(p, "-below-fold" + (j + 1), below, h));
+                if (above > 0) training.get(j).add(rows(p, "-above-fold" + (j + 1), 0, above));
+                if (below < h) training.get(j).add(rows(p, "-below-fold" + (j + 1), below, h));
             }
         }
         for (int j = 0; j < k; j++) {
@@ -77,7 +77,8 @@ public record Folds(List<List<LabelledImage>> test, List<List<LabelledImage>> tr
         return cut;
     }
 
-    private static LabelledImage crop(LabelledImage p, String suffix, int y0, int y1) {
+    /** Rows {@code [y0, y1)} of a photo, its label and ROI, named with {@code suffix}. */
+    static LabelledImage rows(LabelledImage p, String suffix, int y0, int y1) {
         int w = p.luma().width();
         return new LabelledImage(p.name() + suffix, p.luma().crop(0, y0, w, y1 - y0), p.label().crop(0, y0, w, y1 - y0),
                 p.roi().crop(0, y0, w, y1 - y0));
