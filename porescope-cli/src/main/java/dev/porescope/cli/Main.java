@@ -35,6 +35,7 @@ public final class Main implements Callable<Integer> {
     static List<Supplier<Object>> subcommands() {
         return List.of(
                 dev.porescope.cli.commands.AnalyzeCommand::new,
+                dev.porescope.cli.commands.ServeCommand::new,
                 dev.porescope.cli.commands.DemoCommand::new,
                 dev.porescope.cli.commands.SynthCommand::new,
                 dev.porescope.cli.commands.EvalCommand::new,

@@ -72,6 +72,27 @@ public final class ImageFiles {
         return withReader(file, (reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
     }
 
+    /** A photo over the pixel limit (the server answers it with 413). */
+    public static final class TooLargeException extends UserException {
+        TooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /** The stored size from the header, refused with {@link TooLargeException} when over the pixel limit. */
+    public Size readSizeWithinLimit(Path file) {
+        return checkLimit(file, readSize(file));
+    }
+
+    private Size checkLimit(Path file, Size size) {
+        if (size.pixels() > maxPixels) {
+            throw new TooLargeException(file + " is " + size + " (" + megapixels(size.pixels())
+                    + " MP), over the limit of " + megapixels(maxPixels)
+                    + " MP; scale it down or raise the limit with --max-megapixels");
+        }
+        return size;
+    }
+
     /** Decodes a photo into upright ARGB pixels. */
     public ArgbImage readArgb(Path file) {
         BufferedImage image = decode(file);
@@ -115,12 +136,7 @@ public final class ImageFiles {
 
     private BufferedImage decode(Path file) {
         return withReader(file, (reader, in) -> {
-            Size size = new Size(reader.getWidth(0), reader.getHeight(0));
-            if (size.pixels() > maxPixels) {
-                throw new UserException(file + " is " + size + " (" + megapixels(size.pixels())
-                        + " MP), over the limit of " + megapixels(maxPixels)
-                        + " MP; scale it down or raise the limit with --max-megapixels");
-            }
+            checkLimit(file, new Size(reader.getWidth(0), reader.getHeight(0)));
             List<String> warnings = new ArrayList<>();
             IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
             reader.addIIOReadWarningListener(listener);
