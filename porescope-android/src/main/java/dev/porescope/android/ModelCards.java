@@ -2,7 +2,7 @@ package dev.porescope.android;
 
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.PtlArchive;
+import dev.porescope.core.modelfile.ModelFileReader;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -39,7 +39,7 @@ final class ModelCards {
     }
 
     /** Highest lite bytecode version that org.pytorch:pytorch_android_lite 1.12.2 (and 1.13.1) loads. */
-    static final long MAX_BYTECODE_VERSION = 8;
+    static final long MAX_BYTECODE_VERSION = ModelFileReader.MAX_ANDROID_BYTECODE_VERSION;
 
     /**
      * The card JSON inside a {@code .ptl} file, after checking the archive in pure Java: PyTorch Mobile
@@ -87,11 +87,11 @@ final class ModelCards {
     }
 
     /**
-     * First element of the tuple pickled in {@code bytecode.pkl} (core's {@link PtlArchive#bytecodeVersion}),
+     * First element of the tuple pickled in {@code bytecode.pkl} (core's {@link ModelFileReader#bytecodeVersion}),
      * or -1.
      */
     static long bytecodeVersion(byte[] pkl) {
-        return PtlArchive.bytecodeVersion(pkl).orElse(-1);
+        return ModelFileReader.bytecodeVersion(pkl).orElse(-1);
     }
 
     /** Reads an entry, verifying its CRC; keeps the bytes only when asked (cards, bytecode). */

@@ -1,10 +1,9 @@
 package dev.porescope.android;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.model.RuntimeModel;
 
-import java.util.Arrays;
-
-/** Turns a runtime's output tensor into the pore probability plane, the same way for every runtime. */
+/** Turns a runtime's output tensor into the pore probability plane: core's {@link RuntimeModel#poreChannel}, as every runtime does. */
 final class ModelOutputs {
     private ModelOutputs() { }
 
@@ -13,20 +12,6 @@ final class ModelOutputs {
      * C = 1, otherwise channel 1 (the U-Net's softmax classes are background, pore).
      */
     static Plane poreProbability(float[] data, long[] shape, int width, int height) {
-        int channels;
-        if (shape.length == 4 && shape[0] == 1 && shape[2] == height && shape[3] == width) {
-            channels = (int) shape[1];
-        } else if (shape.length == 3 && shape[0] == 1 && shape[1] == height && shape[2] == width) {
-            channels = 1;
-        } else {
-            throw new IllegalStateException("model output has shape " + Arrays.toString(shape) + ", expected [1, C, "
-                    + height + ", " + width + "] for a " + width + "x" + height + " tile: this file is not a PoreScope segmentation model");
-        }
-        int plane = width * height;
-        if (channels < 1 || data.length != (long) channels * plane) {
-            throw new IllegalStateException("model output of shape " + Arrays.toString(shape) + " holds " + data.length + " values");
-        }
-        int pore = channels == 1 ? 0 : 1;
-        return new Plane(width, height, Arrays.copyOfRange(data, pore * plane, (pore + 1) * plane));
+        return RuntimeModel.poreChannel(data, shape, width, height);
     }
 }

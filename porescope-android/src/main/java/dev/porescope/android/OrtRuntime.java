@@ -30,8 +30,8 @@ final class OrtRuntime implements SegmentationModel {
     }
 
     /**
-     * Opens the session and reads the card from the model's metadata. ONNX metadata can only be read
-     * through the runtime, so the pure-Java checks before it are the file checks and the header check;
+     * Opens the session and reads the card from the model's metadata. (Core's ModelFileReader reads the same card in pure
+     * Java; this class still reads it through the session: cards without a spec are accepted here.)
      * ONNX Runtime reports a malformed file as an exception, not a crash.
      */
     static OrtRuntime load(File file, ModelFileType type, int threads) {

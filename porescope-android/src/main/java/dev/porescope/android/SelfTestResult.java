@@ -1,5 +1,7 @@
 package dev.porescope.android;
 
+import dev.porescope.core.parity.Golden;
+
 import java.util.Locale;
 
 /**
@@ -17,49 +19,34 @@ public final class SelfTestResult {
         NOT_AVAILABLE
     }
 
-    private final Status status;
-    private final String precision;
-    private final int pairs;
-    private final double maxAbsDifference;
-    private final double meanAbsDifference;
-    private final double minMaskDice;
-    private final SelfTest.Tolerance tolerance;
-    private final String message;
+    private final Golden.Result result;
 
-    SelfTestResult(Status status, String precision, int pairs, double maxAbsDifference, double meanAbsDifference,
-                   double minMaskDice, SelfTest.Tolerance tolerance, String message) {
-        this.status = status;
-        this.precision = precision;
-        this.pairs = pairs;
-        this.maxAbsDifference = maxAbsDifference;
-        this.meanAbsDifference = meanAbsDifference;
-        this.minMaskDice = minMaskDice;
-        this.tolerance = tolerance;
-        this.message = message;
+    SelfTestResult(Golden.Result result) {
+        this.result = result;
     }
 
-    public Status status() { return status; }
-    public boolean passed() { return status == Status.PASSED; }
+    public Status status() { return Status.valueOf(result.status().name()); }
+    public boolean passed() { return result.passed(); }
     /** The model's precision (fp32, fp16, int8), which sets the tolerances. */
-    public String precision() { return precision; }
+    public String precision() { return result.precision(); }
     /** Golden tiles compared. */
-    public int pairs() { return pairs; }
+    public int pairs() { return result.pairs(); }
     /** Largest |phone - server| pore probability over all golden pixels (NaN if none ran). */
-    public double maxAbsDifference() { return maxAbsDifference; }
+    public double maxAbsDifference() { return result.maxAbsDifference(); }
     /** Mean |phone - server| pore probability over all golden pixels (NaN if none ran). */
-    public double meanAbsDifference() { return meanAbsDifference; }
+    public double meanAbsDifference() { return result.meanAbsDifference(); }
     /** Smallest Dice, over the golden tiles, between phone and server pore masks at the model's threshold. */
-    public double minMaskDice() { return minMaskDice; }
+    public double minMaskDice() { return result.minMaskDice(); }
     /** Largest probability difference allowed for this precision. */
-    public double allowedMaxAbsDifference() { return tolerance.maxAbsDifference(); }
+    public double allowedMaxAbsDifference() { return result.tolerance().maxAbsDifference(); }
     /** Smallest mask Dice allowed for this precision. */
-    public double allowedMinMaskDice() { return tolerance.minMaskDice(); }
+    public double allowedMinMaskDice() { return result.tolerance().minMaskDice(); }
     /** One sentence for the user or the log. */
-    public String message() { return message; }
+    public String message() { return result.message(); }
 
     /** This result if the self-test passed; otherwise a {@link SelfTestFailedException} with the message. */
     public SelfTestResult orThrow() {
-        if (status != Status.PASSED) {
+        if (!result.passed()) {
             throw new SelfTestFailedException(this);
         }
         return this;
@@ -68,6 +55,6 @@ public final class SelfTestResult {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "SelfTestResult[%s, %s, pairs=%d, maxAbs=%.3g, meanAbs=%.3g, minDice=%.4f]",
-                status, precision, pairs, maxAbsDifference, meanAbsDifference, minMaskDice);
+                status(), precision(), pairs(), maxAbsDifference(), meanAbsDifference(), minMaskDice());
     }
 }

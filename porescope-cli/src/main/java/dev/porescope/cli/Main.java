@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +44,7 @@ public final class Main implements Callable<Integer> {
                 dev.porescope.cli.commands.SpecCommand::new,
                 dev.porescope.cli.commands.ExportCommand::new,
                 dev.porescope.cli.commands.CompareCommand::new,
+                dev.porescope.cli.commands.BatchPlaceholder::new,
                 dev.porescope.cli.commands.BenchCommand::new);
     }
 
@@ -74,11 +76,20 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line in-process and returns its exit code (tests call this). */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(out, err, cl -> { }, args);
+    }
+
+    /**
+     * As {@link #run(PrintStream, PrintStream, String...)}, with commands that another module adds
+     * to the command line first (porescope-spark replaces {@code batch} and adds {@code bench batch}).
+     */
+    public static int run(PrintStream out, PrintStream err, Consumer<CommandLine> extend, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug") || isSet(System.getenv(DEBUG_ENV));
         PrintWriter errWriter = new PrintWriter(err, true);
         PrintWriter outWriter = new PrintWriter(out, true);
         try {
             CommandLine cl = commandLine(err, debug);
+            extend.accept(cl);
             cl.setOut(outWriter);
             cl.setErr(errWriter);
             return cl.execute(args);

@@ -1,5 +1,6 @@
 package dev.porescope.cli;
 
+import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.SegmentationModel;
 
@@ -29,10 +30,14 @@ public final class ModelLoader {
     static {
         BUILT_IN.put("dog", data -> BuiltInModels.dog());
         BUILT_IN.put("dog-fit", BuiltInModels::dogFit);
-        FILE_LOADERS.put("pt", ModelLoader::torchModel);
-        FILE_LOADERS.put("ptl", ModelLoader::ptlModel);
-        FILE_LOADERS.put("onnx", ModelLoader::onnxModel);
-        FILE_LOADERS.put("ort", ModelLoader::onnxModel);
+        // one loader per kind of model file (core's ModelFileKind); the file's content must fit its name
+        for (ModelFileKind kind : ModelFileKind.values()) {
+            FILE_LOADERS.put(kind.extension(), switch (kind) {
+                case TORCHSCRIPT -> ModelLoader::torchModel;
+                case PTL -> ModelLoader::ptlModel;
+                case ONNX, ORT -> file -> onnxModel(file, dev.porescope.onnx.OnnxModel.DEFAULT_THREADS);
+            });
+        }
     }
 
     /** Fails with a clear message when {@code model} is neither a built-in name nor a usable model file; loads nothing. */
@@ -104,7 +109,7 @@ public final class ModelLoader {
     private static SegmentationModel torchModel(Path file) {
         try {
             return dev.porescope.torch.TorchModel.load(file);
-        } catch (dev.porescope.torch.ModelFiles.NotAModelException e) {
+        } catch (dev.porescope.core.modelfile.ModelFileException e) {
             throw new UserException(e.getMessage(), e);
         } catch (dev.porescope.torch.nativ.TorchException e) {
             throw new UserException("libtorch cannot load " + file + ": " + e.getMessage(), e);
@@ -115,7 +120,7 @@ public final class ModelLoader {
 
     /**
      * A PyTorch Mobile lite {@code .ptl}: zip, checksums, bytecode version and card are checked in
-     * pure Java ({@code PtlFile.inspect}) before libtorch opens it.
+     * pure Java (core's {@code ModelFileReader}, then the code against the spec's) before libtorch opens it.
      */
     private static SegmentationModel ptlModel(Path file) {
         try {
@@ -129,11 +134,11 @@ public final class ModelLoader {
 
     /**
      * An ONNX {@code .onnx} or ONNX Runtime {@code .ort}: the protobuf or flatbuffer and its card are
-     * walked in pure Java ({@code ModelFile.read}) before ONNX Runtime sees the bytes.
+     * walked in pure Java (core's {@code ModelFileReader}, the graph against the spec) before ONNX Runtime sees the bytes.
      */
-    private static SegmentationModel onnxModel(Path file) {
+    public static SegmentationModel onnxModel(Path file, int threads) {
         try {
-            return dev.porescope.onnx.OnnxModel.load(file);
+            return dev.porescope.onnx.OnnxModel.load(file, threads);
         } catch (IllegalArgumentException e) {
             throw new UserException(withWhatToDo(e.getMessage(), "export it again with 'porescope export --format "
                     + extension(file) + "'"), e);

@@ -5,6 +5,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.json.FloatCodec;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.modelfile.ModelFileReader;
+import dev.porescope.core.parity.Golden;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.ModelCard.GoldenPair;
 import dev.porescope.core.unet.UNetSpec;
@@ -19,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * {@code porescope export --format onnx|ort}: trained weights + model card to an ONNX file, and an
@@ -29,9 +33,6 @@ import java.util.Random;
  */
 public final class OnnxExport {
 
-    /** Golden pairs made when the card brings none: this many tiles of this side. */
-    static final int GOLDEN_COUNT = 2;
-    static final int GOLDEN_SIDE = 64;
     /** Card extra keys written by the export. */
     public static final String EXTRA_GOLDEN_MAX_DIFF = "golden_max_diff";
     public static final String EXTRA_OPSET = "onnx_opset";
@@ -84,7 +85,7 @@ public final class OnnxExport {
         ModelProto model = writer.model(precision, ranges, keep);
 
         List<GoldenPair> golden = card.golden() != null && !card.golden().isEmpty()
-                ? card.golden() : goldenPairs(writer.fp32(), card.spec(), calibration);
+                ? card.golden() : goldenPairs(writer.fp32(), card);
         double diff = maxDifference(model.toByteArray(), card.spec(), golden);
 
         Map<String, String> extra = new LinkedHashMap<>(card.extra() == null ? Map.of() : card.extra());
@@ -94,7 +95,7 @@ public final class OnnxExport {
             extra.put(EXTRA_CALIBRATION_TILES, Integer.toString(tiles.size()));
             extra.put(EXTRA_KEEP_FLOAT, keep.isEmpty() ? "none" : String.join(",", keep));
         }
-        ModelCard written = withExtra(card.withRuntime("onnx", precision.label()).withGolden(golden), extra);
+        ModelCard written = card.withRuntime(ModelCard.RUNTIME_ONNX, precision.label()).withGolden(golden).withExtra(extra);
         writeAtomically(out, OnnxWriter.withCard(model, written).toByteArray());
         return written;
     }
@@ -106,12 +107,12 @@ public final class OnnxExport {
      * The result is loaded back and must reproduce the golden pairs as well as the .onnx did.
      */
     public static ModelCard toOrt(Path onnx, Path ort) {
-        ModelFile source = ModelFile.read(onnx);
-        if (source.format() != ModelFile.Format.ONNX) {
+        ModelFile source = ModelFileReader.read(onnx);
+        if (source.kind() != ModelFileKind.ONNX) {
             throw new IllegalArgumentException("model file " + onnx + " is already in ORT format");
         }
         ModelCard card = source.card();
-        ModelCard ortCard = card.withRuntime("ort", card.precision());
+        ModelCard ortCard = card.withRuntime(ModelCard.RUNTIME_ORT, card.precision());
         byte[] bytes;
         try {
             bytes = OnnxWriter.withCard(ModelProto.parseFrom(source.bytes()), ortCard).toByteArray();
@@ -126,7 +127,7 @@ public final class OnnxExport {
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime could not convert " + onnx + ": " + e.getMessage(), e);
             }
-            ModelFile converted = ModelFile.read(tmp);
+            ModelFile converted = ModelFileReader.parse(ort.toString(), Files.readAllBytes(tmp));
             double onnxDiff = maxDifference(source.bytes(), card.spec(), card.golden());
             double ortDiff = maxDifference(converted.bytes(), card.spec(), card.golden());
             if (ortDiff > Math.max(1e-4, 2 * onnxDiff)) {
@@ -135,57 +136,29 @@ public final class OnnxExport {
             }
             move(tmp, ort);
             return converted.card();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the converted " + ort + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
         }
     }
 
-    /** Golden pairs from the fp32 graph: centre crops of calibration tiles, else seeded smooth noise. */
-    static List<GoldenPair> goldenPairs(ModelProto fp32, UNetSpec spec, List<Plane> calibration) {
-        int m = spec.sizeMultiple();
-        int side = Math.max(m, GOLDEN_SIDE / m * m);
-        List<Plane> inputs = new ArrayList<>();
-        if (calibration != null) {
-            for (Plane p : calibration) {
-                if (inputs.size() == GOLDEN_COUNT) break;
-                int w = Math.min(side, p.width() / m * m), h = Math.min(side, p.height() / m * m);
-                if (w > 0 && h > 0) inputs.add(p.crop((p.width() - w) / 2 / m * m, (p.height() - h) / 2 / m * m, w, h));
-            }
-        }
-        Random random = new Random(20240601L);
-        while (inputs.size() < GOLDEN_COUNT) inputs.add(smoothNoise(side, side, random));
+    /**
+     * Golden pairs when the card brings none (a direct export without the server model): core's one
+     * input recipe ({@link Golden#inputs}) run through the fp32 graph.
+     */
+    static List<GoldenPair> goldenPairs(ModelProto fp32, ModelCard card) {
         List<GoldenPair> pairs = new ArrayList<>();
-        try (OrtRunner runner = new OrtRunner(fp32.toByteArray(), spec.classes(), OnnxModel.DEFAULT_THREADS,
+        try (OrtRunner runner = new OrtRunner(fp32.toByteArray(), card.spec().classes(), OnnxModel.DEFAULT_THREADS,
                 OptLevel.BASIC_OPT, null)) {
-            for (Plane in : inputs) pairs.add(Golden.of(in, runner.pore(in)));
+            for (Plane in : Golden.inputs(card)) {
+                pairs.add(new GoldenPair(in.width(), in.height(), FloatCodec.encode(in.values()),
+                        FloatCodec.encode(runner.pore(in).values())));
+            }
         } catch (OrtException e) {
             throw new IllegalStateException("cannot compute golden pairs: " + e.getMessage(), e);
         }
         return pairs;
-    }
-
-    /** Standard-normal noise blurred by a 3x3 box and re-standardised: image-like model input. */
-    private static Plane smoothNoise(int w, int h, Random random) {
-        float[] noise = new float[w * h];
-        for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
-        float[] v = new float[w * h];
-        double sum = 0, sq = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double s = 0;
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        s += noise[Math.floorMod(y + dy, h) * w + Math.floorMod(x + dx, w)];
-                    }
-                }
-                v[y * w + x] = (float) s;
-                sum += s;
-                sq += s * s;
-            }
-        }
-        double mean = sum / v.length, sd = Math.sqrt(Math.max(1e-12, sq / v.length - mean * mean));
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((v[i] - mean) / sd);
-        return new Plane(w, h, v);
     }
 
     private static double maxDifference(byte[] model, UNetSpec spec, List<GoldenPair> golden) {
@@ -193,19 +166,13 @@ public final class OnnxExport {
         double worst = 0;
         try (OrtRunner runner = new OrtRunner(model, spec.classes(), OnnxModel.DEFAULT_THREADS, OptLevel.ALL_OPT, null)) {
             for (GoldenPair g : golden) {
-                float[] expected = Golden.probability(g).values();
-                float[] actual = runner.pore(Golden.input(g)).values();
-                for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+                worst = Math.max(worst, Golden.maxAbsDifference(runner.pore(Golden.input(g)).values(),
+                        Golden.probability(g).values()));
             }
         } catch (OrtException e) {
             throw new IllegalStateException("cannot run the exported model on its golden pairs: " + e.getMessage(), e);
         }
         return worst;
-    }
-
-    private static ModelCard withExtra(ModelCard c, Map<String, String> extra) {
-        return new ModelCard(c.format(), c.name(), c.spec(), c.preprocessing(), c.threshold(), c.minArea(), c.runtime(),
-                c.precision(), c.dataDigest(), c.seed(), c.steps(), c.validation(), c.libraries(), c.golden(), Map.copyOf(extra));
     }
 
     static void writeAtomically(Path out, byte[] bytes) {

@@ -3,103 +3,79 @@ package dev.porescope.onnx;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.SegmentationModel;
-import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.core.model.RuntimeModel;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileException;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.modelfile.ModelFileReader;
+import dev.porescope.core.parity.Golden;
 
 import java.nio.file.Path;
 
 /**
  * A PoreScope U-Net run by ONNX Runtime from an {@code .onnx} or {@code .ort} file (the same Java
- * API as ONNX Runtime's Android package). The file is read and checked in Java first (format,
- * truncation, model card); ONNX Runtime only sees files that passed. {@link #predict} may be
- * called from several threads at once (an OrtSession is thread-safe).
+ * API as ONNX Runtime's Android package). The file is read and checked in pure Java first (core's
+ * {@link ModelFileReader}: format, truncation, card; for .onnx the graph against the card's spec,
+ * {@link GraphCheck}); ONNX Runtime only sees files that passed, and a loaded file must reproduce
+ * the golden pairs of its card. {@link #predict} may be called from several threads at once.
  */
-public final class OnnxModel implements SegmentationModel {
+public final class OnnxModel extends RuntimeModel {
 
     /** Intra-op threads when none are given. */
     public static final int DEFAULT_THREADS = 2;
 
     private final ModelFile file;
-    private final ModelCard card;
-    private final UNetSpec spec;
+    private final Path path;
     private final OrtRunner runner;
-    private volatile boolean closed;
 
-    private OnnxModel(ModelFile file, OrtRunner runner) {
+    private OnnxModel(ModelFile file, Path path, OrtRunner runner) {
+        super(file.card(), path.toString());
         this.file = file;
-        this.card = file.card();
-        this.spec = card.spec();
+        this.path = path;
         this.runner = runner;
     }
 
     public static OnnxModel load(Path path) { return load(path, DEFAULT_THREADS); }
 
     /**
-     * Loads a model file. Throws IllegalArgumentException (file named, what is wrong) for a file
-     * that is missing, truncated, not a model, or has no PoreScope card, before any native call.
+     * Loads a model file on {@code intraOpThreads} threads (0: ONNX Runtime's default). Throws
+     * {@link ModelFileException} (file named, what is wrong) for a file that is missing, truncated,
+     * not a model, not a PoreScope graph, or no longer computes its golden outputs.
      */
     public static OnnxModel load(Path path, int intraOpThreads) {
-        if (intraOpThreads < 1) throw new IllegalArgumentException("intra-op threads must be >= 1, got " + intraOpThreads);
-        ModelFile file = ModelFile.read(path);
+        if (intraOpThreads < 0) throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
+        ModelFile file = ModelFileReader.read(path);
+        if (!file.kind().onnxRuntime()) {
+            throw new ModelFileException(path + ": is " + file.kind().aDescription() + ", not an ONNX Runtime model (.onnx, .ort)");
+        }
+        GraphCheck.check(file);
+        OnnxModel model;
         try {
             // in memory only, so the machine-specific layouts of ALL are fine here (not when saving)
-            return new OnnxModel(file, new OrtRunner(file.bytes(), file.card().spec().classes(), intraOpThreads,
+            model = new OnnxModel(file, path, new OrtRunner(file.bytes(), file.card().spec().classes(), intraOpThreads,
                     OrtSession.SessionOptions.OptLevel.ALL_OPT, null));
         } catch (OrtException e) {
-            throw new IllegalArgumentException("model file " + path + " was rejected by ONNX Runtime: "
-                    + e.getMessage() + "; export it again", e);
+            throw new ModelFileException(path + ": was rejected by ONNX Runtime (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); export it again", e);
         }
+        return Golden.verifiedOnLoad(model, path.toString());
     }
 
-    public Path path() { return file.path(); }
+    public Path path() { return path; }
 
-    public ModelFile.Format format() { return file.format(); }
+    public ModelFileKind format() { return file.kind(); }
 
     @Override
-    public Plane predict(Plane tile) {
-        if (closed) throw new IllegalStateException("model " + file.path() + " is closed");
-        int m = sizeMultiple();
-        if (tile.width() % m != 0 || tile.height() % m != 0) {
-            throw new IllegalArgumentException("tile of " + tile.width() + "x" + tile.height()
-                    + " is not a multiple of " + m + " on each side, which model " + spec.name() + " needs");
-        }
+    protected Plane run(Plane tile) {
         try {
             return runner.pore(tile);
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on model " + file.path() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on model " + path + ": " + e.getMessage(), e);
         }
     }
 
-    /**
-     * Largest |difference| between this model's output and the golden outputs in its card
-     * (0 when the card has none): the on-device check that it computes what the server computed.
-     */
-    public double goldenMaxDifference() {
-        double worst = 0;
-        if (card.golden() == null) return 0;
-        for (ModelCard.GoldenPair g : card.golden()) {
-            float[] expected = Golden.probability(g).values();
-            float[] actual = predict(Golden.input(g)).values();
-            for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        return worst;
-    }
-
     @Override
-    public int margin() { return spec.margin(); }
-
-    @Override
-    public int sizeMultiple() { return spec.sizeMultiple(); }
-
-    @Override
-    public ModelCard card() { return card; }
-
-    /** Releases the session; call it once no predict is in flight. */
-    @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
+    protected void release() {
         runner.close();
     }
 }

@@ -5,12 +5,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.model.RuntimeModel;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** One ONNX Runtime session over model bytes: the only place that creates sessions and runs them. */
+/** One ONNX Runtime session over model bytes: the desktop's one place that creates sessions and runs them. */
 final class OrtRunner implements AutoCloseable {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -26,7 +27,7 @@ final class OrtRunner implements AutoCloseable {
         this.classes = classes;
         options = new OrtSession.SessionOptions();
         try {
-            options.setIntraOpNumThreads(intraOpThreads);
+            if (intraOpThreads > 0) options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(level);
             if (saveOrtTo != null) {
@@ -58,11 +59,8 @@ final class OrtRunner implements AutoCloseable {
 
     /** Pore (class 1) probability of one tile. */
     Plane pore(Plane tile) throws OrtException {
-        int plane = tile.width() * tile.height();
-        float[] all = probabilities(tile);
-        float[] pore = new float[plane];
-        System.arraycopy(all, plane, pore, 0, plane);
-        return new Plane(tile.width(), tile.height(), pore);
+        return RuntimeModel.poreChannel(probabilities(tile), new long[]{1, classes, tile.height(), tile.width()},
+                tile.width(), tile.height());
     }
 
     @Override

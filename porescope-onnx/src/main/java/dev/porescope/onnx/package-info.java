@@ -25,8 +25,9 @@
  *     without VNNI, ONNX Runtime's u8s8 kernels may saturate; this machine has VNNI.</li>
  * <li>The card (JSON, key {@code porescope.json}) lives in the ONNX metadata_props, and ONNX Runtime
  *     keeps metadata_props when it saves the ORT format, so {@code .ort} files carry the same
- *     card with no sidecar. {@link dev.porescope.onnx.ModelFile} reads it in pure Java from either
- *     format before ONNX Runtime is called. ORT-format files are tied to the runtime that wrote
+ *     card with no sidecar. Core's {@code dev.porescope.core.modelfile.ModelFileReader} reads it in pure
+ *     Java from either format before ONNX Runtime is called; {@code GraphCheck} refuses an .onnx
+ *     graph that is not the one {@link dev.porescope.onnx.OnnxWriter} writes for the card's spec. ORT-format files are tied to the runtime that wrote
  *     them: load them with ONNX Runtime 1.23 or newer.</li>
  * </ul>
  */

@@ -1,5 +1,7 @@
 package dev.porescope.onnx;
 
+import dev.porescope.core.parity.Golden;
+
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
@@ -71,13 +73,13 @@ class OnnxExportTest {
             assertEquals(original.validation(), card.validation());
             assertEquals("onnx", card.runtime());
             assertEquals("fp32", card.precision());
-            assertEquals(OnnxExport.GOLDEN_COUNT, card.golden().size());
+            assertEquals(Golden.COUNT, card.golden().size());
             // golden outputs came from ORT; the reference forward pass confirms them independently
             for (ModelCard.GoldenPair g : card.golden()) {
                 Plane in = Golden.input(g);
                 assertTrue(Ort.maxDiff(referencePore(in), Golden.probability(g).values()) < 1e-4);
             }
-            assertTrue(model.goldenMaxDifference() < 1e-5, "golden diff " + model.goldenMaxDifference());
+            assertTrue(Golden.check(model).maxAbsDifference() < 1e-5, "golden diff " + Golden.check(model).maxAbsDifference());
         }
     }
 
@@ -85,12 +87,12 @@ class OnnxExportTest {
     void serverGoldenPairsInTheCardAreKept() {
         Plane in = TestNets.noise(32, 32, 5);
         Plane server = new Plane(32, 32, referencePore(in));
-        ModelCard card = TestNets.card(SPEC).withGolden(List.of(Golden.of(in, server)));
+        ModelCard card = TestNets.card(SPEC).withGolden(List.of(new ModelCard.GoldenPair(32, 32, dev.porescope.core.json.FloatCodec.encode(in.values()), dev.porescope.core.json.FloatCodec.encode(server.values()))));
         Path out = dir.resolve("kept.onnx");
         ModelCard written = OnnxExport.export(card, WEIGHTS, Precision.FP32, List.of(), out);
         assertEquals(card.golden(), written.golden());
         try (OnnxModel model = OnnxModel.load(out)) {
-            assertTrue(model.goldenMaxDifference() < 1e-4);
+            assertTrue(Golden.check(model).maxAbsDifference() < 1e-4);
         }
     }
 
@@ -135,7 +137,7 @@ class OnnxExportTest {
             assertEquals("ort", ortCard.runtime());
             Plane x = TestNets.smooth(64, 64, 9);
             try (OnnxModel a = OnnxModel.load(onnx); OnnxModel b = OnnxModel.load(ort)) {
-                assertEquals(ModelFile.Format.ORT, b.format());
+                assertEquals(dev.porescope.core.modelfile.ModelFileKind.ORT, b.format());
                 assertEquals(p.label(), b.card().precision());
                 double d = Ort.maxDiff(a.predict(x).values(), b.predict(x).values());
                 System.out.printf(".ort vs .onnx %s max |diff| = %.3g, sizes %d / %d bytes%n", p.label(), d, size(onnx), size(ort));

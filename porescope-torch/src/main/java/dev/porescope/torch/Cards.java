@@ -7,10 +7,6 @@ import dev.porescope.core.model.ModelCard;
 public final class Cards {
     private Cards() { }
 
-    static ModelCard read(String json) {
-        return Json.readCard(json);
-    }
-
     static String write(ModelCard card) {
         return Json.writeCard(card);
     }

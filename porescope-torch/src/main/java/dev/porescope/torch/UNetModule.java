@@ -3,6 +3,7 @@ package dev.porescope.torch;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.javacpp.BytePointer;
@@ -100,7 +101,7 @@ public final class UNetModule implements AutoCloseable {
      * libtorch loads the module, then its tensors are checked against the card's spec.
      */
     public static UNetModule load(Path file) {
-        ModelCard card = ModelFiles.readCard(file);
+        ModelCard card = TorchFiles.serverCard(file);
         Torch.init();
         JitModule m;
         try {
@@ -111,9 +112,9 @@ public final class UNetModule implements AutoCloseable {
         UNetModule loaded = new UNetModule(card.spec(), m, card);
         try {
             if (!m.hasattr("training")) {
-                throw new ModelFiles.NotAModelException(file + ": module has no 'training' attribute; not made by PoreScope");
+                throw new ModelFileException(file + ": module has no 'training' attribute; not made by PoreScope");
             }
-            ModelFiles.checkTensors(file, card.spec(), loaded.shapes());
+            TorchFiles.checkTensors(file, card.spec(), loaded.shapes());
         } catch (RuntimeException e) {
             loaded.close();
             throw e;

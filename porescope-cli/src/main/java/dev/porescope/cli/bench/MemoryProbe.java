@@ -1,9 +1,9 @@
 package dev.porescope.cli.bench;
 
+import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.cli.ModelLoader;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.SegmentationModel;
-import dev.porescope.onnx.OnnxModel;
 import dev.porescope.torch.nativ.Torch;
 
 import java.io.IOException;
@@ -60,10 +60,10 @@ public final class MemoryProbe {
         int size = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         long before = status("VmRSS:");
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean onnx = name.endsWith(".onnx") || name.endsWith(".ort");
+        ModelFileKind kind = ModelFileKind.ofName(file.getFileName().toString());
+        boolean onnx = kind != null && kind.onnxRuntime();
         if (!onnx) Torch.init(threads);
-        try (SegmentationModel model = onnx ? OnnxModel.load(file, threads) : ModelLoader.load(file.toString(), null)) {
+        try (SegmentationModel model = onnx ? ModelLoader.onnxModel(file, threads) : ModelLoader.load(file.toString(), null)) {
             Plane input = new Plane(size, size);
             Random random = new Random(1);
             for (int i = 0; i < input.values().length; i++) input.values()[i] = (float) random.nextGaussian();

@@ -51,7 +51,7 @@ import java.util.stream.Stream;
 public final class AnalyzeCommand implements Callable<Integer> {
 
     /** Heap needed per photo pixel while it is analysed (measured peak, see README "Memory"), bytes. */
-    static final long BYTES_PER_PIXEL = 48;
+    public static final long BYTES_PER_PIXEL = 48;
 
     @Parameters(arity = "1..*", paramLabel = "PHOTO_OR_FOLDER", description = "Photos, or folders of photos (.png, .jpg, .jpeg).")
     List<Path> inputs;

@@ -1,5 +1,6 @@
 package dev.porescope.cli.commands;
 
+import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.bench.MemoryProbe;
@@ -120,7 +121,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     /** A random-weight server model of {@code unet} and its exports: .pt, .ptl, fp32/fp16/int8 .onnx. */
     private List<Candidate> exportAll(UNetSpec unet, Path dir, PrintWriter err) {
         ModelCard card = new ModelCard(ModelCard.FORMAT, unet.name(), unet, Preprocessing.standard(), 0.5, 4,
-                "torchscript", "fp32", null, seed, 0, Map.of(), Map.of(), List.of(), Map.of("note", "random weights (bench infer)"));
+                ModelCard.RUNTIME_TORCHSCRIPT, ModelCard.FP32, null, seed, 0, Map.of(), Map.of(), List.of(), Map.of("note", "random weights (bench infer)"));
         Path pt = dir.resolve(unet.name() + ".pt");
         try (UNetModule module = UNetModule.create(unet, seed)) {
             module.save(pt, card);
@@ -189,13 +190,10 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     /** The model, with ONNX Runtime on {@link #threads} intra-op threads. */
     private SegmentationModel load(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".onnx") || name.endsWith(".ort")) {
-            try {
-                return OnnxModel.load(file, threads);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage(), e);
-            }
+        ModelFileKind kind = ModelFileKind.ofName(file.getFileName().toString());
+        if (kind != null && kind.onnxRuntime()) {
+            ModelLoader.check(file.toString());
+            return ModelLoader.onnxModel(file, threads);
         }
         return ModelLoader.load(file.toString(), null);
     }
@@ -219,7 +217,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         for (Row r : rows) {
             ModelCard card = r.candidate().card();
             Row server = rows.stream().filter(o -> o.candidate().card().spec().equals(card.spec())
-                    && "torchscript".equals(o.candidate().card().runtime())).findFirst().orElse(null);
+                    && ModelCard.RUNTIME_TORCHSCRIPT.equals(o.candidate().card().runtime())).findFirst().orElse(null);
             out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f ms | %.2f | %.2f | %s | %s | %s |%n",
                     r.candidate().label(), card.spec().name(), card.runtime(), card.precision(), megabytes(r.bytes()),
                     r.medianSeconds() * 1e3, r.megapixelsPerSecond(size), r.macsPerSecond(size) / 1e9,
@@ -242,7 +240,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     }
 
     /** Cores, CPU model and load average, so that a table says what it was measured on. */
-    static String machine() {
+    public static String machine() {
         String cpu = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             cpu = lines.filter(l -> l.startsWith("model name")).findFirst()

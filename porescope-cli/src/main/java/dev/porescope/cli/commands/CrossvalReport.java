@@ -6,7 +6,7 @@ import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.eval.EvalResult;
 import dev.porescope.core.json.Json;
-import dev.porescope.torch.ModelFiles;
+import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.torch.nativ.TorchException;
 import dev.porescope.torch.train.CrossValidation;
 import dev.porescope.torch.train.Folds;
@@ -67,7 +67,7 @@ final class CrossvalReport {
                     }
                 };
             });
-        } catch (TrainingException | ModelFiles.NotAModelException e) {
+        } catch (TrainingException | ModelFileException e) {
             throw new UserException(e.getMessage(), e);
         } catch (TorchException e) {
             throw new UserException("libtorch failed: " + e.getMessage() + " (rerun with --debug for libtorch's whole message)", e);

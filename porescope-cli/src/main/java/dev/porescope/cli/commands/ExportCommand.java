@@ -9,7 +9,8 @@ import dev.porescope.core.model.ModelCard;
 import dev.porescope.onnx.OnnxExport;
 import dev.porescope.onnx.OnnxWriter;
 import dev.porescope.onnx.Precision;
-import dev.porescope.torch.ModelFiles;
+import dev.porescope.core.modelfile.ModelFileException;
+import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.TorchModel;
 import dev.porescope.torch.nativ.TorchException;
 import picocli.CommandLine.Command;
@@ -149,8 +150,8 @@ public final class ExportCommand implements Callable<Integer> {
         if (!Files.exists(model)) throw new UserException("model file " + model + " does not exist; check the path");
         ModelCard card;
         try {
-            card = ModelFiles.readCard(model);
-        } catch (ModelFiles.NotAModelException e) {
+            card = TorchFiles.serverCard(model);
+        } catch (ModelFileException e) {
             throw new UserException(e.getMessage(), e);
         }
         if (!"torchscript".equals(card.runtime())) {
@@ -167,7 +168,7 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (TorchException e) {
             throw new UserException("libtorch failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            // NotAModelException (card and weights do not match, damaged file) and bad export settings
+            // ModelFileException (card and weights do not match, damaged or foreign file) and bad export settings
             throw new UserException(e.getMessage(), e);
         }
     }

@@ -8,7 +8,6 @@ import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
-import dev.porescope.torch.ModelFiles;
 import dev.porescope.torch.nativ.TorchException;
 import dev.porescope.torch.train.DataSplit;
 import dev.porescope.torch.train.HeldOutValidator;
@@ -289,7 +288,7 @@ public final class TrainCommand implements Callable<Integer> {
                     lastDice[0] = v.dice();
                 }
             });
-        } catch (TrainingException | ModelFiles.NotAModelException e) {
+        } catch (TrainingException | dev.porescope.core.modelfile.ModelFileException e) {
             throw new UserException(e.getMessage(), e);
         } catch (TorchException e) {
             throw new UserException("libtorch failed: " + e.getMessage() + " (rerun with --debug for libtorch's whole message)", e);
@@ -311,12 +310,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException(file + ": no such file; give a PoreScope .pt model");
         }
         try {
-            ModelCard card = ModelFiles.readCard(file);
+            ModelCard card = dev.porescope.core.modelfile.ModelFileReader.read(file).card();
             if (card.spec() == null) {
                 throw new UserException(file + " has no network spec (a DoG model?); give a trained U-Net .pt");
             }
             return card;
-        } catch (ModelFiles.NotAModelException e) {
+        } catch (dev.porescope.core.modelfile.ModelFileException e) {
             throw new UserException(file + ": " + e.getMessage());
         }
     }

@@ -1,9 +1,8 @@
 package dev.porescope.cli.export;
 
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.json.FloatCodec;
 import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.ModelCard.GoldenPair;
+import dev.porescope.core.parity.Golden;
 import dev.porescope.onnx.OnnxExport;
 import dev.porescope.onnx.OnnxModel;
 import dev.porescope.onnx.Precision;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,10 +21,6 @@ import java.util.List;
  * always come from the server model, and every written file is loaded back and checked on them.
  */
 public final class Exporter {
-    /** Golden pairs stored in an ONNX/ORT card, and their side before rounding to the spec's multiple. */
-    static final int GOLDEN_COUNT = 2;
-    static final int GOLDEN_SIDE = 64;
-
     private Exporter() { }
 
     /**
@@ -45,8 +39,8 @@ public final class Exporter {
     /**
      * ONNX ({@code ort == false}) or ORT file of {@code server} at {@code precision}.
      *
-     * @param inputs preprocessed photos: int8 calibration and golden inputs; when empty, the golden
-     *               inputs are preprocessed synthetic photos
+     * @param inputs preprocessed photos for int8 calibration; the golden inputs are core's one recipe
+     *               ({@link Golden#inputs}), the same as a .ptl export of the same .pt carries
      */
     public static Exported onnx(TorchModel server, Precision precision, List<Plane> inputs, Path out, boolean ort) {
         return onnx(server, precision, inputs, OnnxExport.DEFAULT_KEEP_FLOAT, out, ort);
@@ -55,10 +49,7 @@ public final class Exporter {
     /** As above; {@code keepFloat}: int8 layers kept in float ({@code first}, {@code last}, {@code none}, layer names). */
     public static Exported onnx(TorchModel server, Precision precision, List<Plane> inputs, String keepFloat, Path out,
                                 boolean ort) {
-        ModelCard card = server.card();
-        List<Plane> goldenInputs = inputs.isEmpty()
-                ? ModelInputs.synthetic(GOLDEN_COUNT, GOLDEN_SIDE, card.seed(), card) : inputs;
-        card = card.withGolden(serverGolden(server, goldenInputs));
+        ModelCard card = server.card().withGolden(Golden.make(server));
         ModelCard written;
         if (ort) {
             Path onnx = out.toAbsolutePath().resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".onnx");
@@ -77,30 +68,13 @@ public final class Exporter {
         }
         double diff;
         try (OnnxModel back = OnnxModel.load(out)) {
-            diff = back.goldenMaxDifference();
+            diff = Golden.check(back).maxAbsDifference();
         }
         String tiles = written.extra() == null ? null : written.extra().get(OnnxExport.EXTRA_CALIBRATION_TILES);
         String detail = "opset " + written.extra().get(OnnxExport.EXTRA_OPSET)
                 + (tiles == null ? "" : ", int8 activation ranges from " + tiles + " calibration tiles, float layers: "
                 + written.extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
         return new Exported(out, ort ? "ort" : "onnx", precision.label(), size(out), diff, detail);
-    }
-
-    /** Centre crops of the first inputs with the server model's output for each. */
-    static List<GoldenPair> serverGolden(TorchModel server, List<Plane> inputs) {
-        int m = server.sizeMultiple();
-        int side = Math.max(m, (GOLDEN_SIDE + m - 1) / m * m);
-        List<GoldenPair> pairs = new ArrayList<>();
-        for (Plane p : inputs) {
-            if (pairs.size() == GOLDEN_COUNT) break;
-            int w = Math.min(side, p.width() / m * m), h = Math.min(side, p.height() / m * m);
-            if (w == 0 || h == 0) continue;
-            Plane crop = p.crop((p.width() - w) / 2, (p.height() - h) / 2, w, h);
-            Plane probability = server.predict(crop);
-            pairs.add(new GoldenPair(w, h, FloatCodec.encode(crop.values()), FloatCodec.encode(probability.values())));
-        }
-        if (pairs.isEmpty()) throw new IllegalArgumentException("photos are smaller than the model's size multiple " + m);
-        return pairs;
     }
 
     static long size(Path file) {

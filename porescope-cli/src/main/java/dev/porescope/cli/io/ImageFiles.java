@@ -21,6 +21,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.awt.color.ColorSpace;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -69,7 +70,7 @@ public final class ImageFiles {
 
     /** The stored size from the header only; nothing is decoded. */
     public Size readSize(Path file) {
-        return withReader(file, (reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
+        return withReader(file, (f, reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
     }
 
     /** A photo over the pixel limit (the server answers it with 413). */
@@ -84,7 +85,7 @@ public final class ImageFiles {
         return checkLimit(file, readSize(file));
     }
 
-    private Size checkLimit(Path file, Size size) {
+    private Size checkLimit(Object file, Size size) {
         if (size.pixels() > maxPixels) {
             throw new TooLargeException(file + " is " + size + " (" + megapixels(size.pixels())
                     + " MP), over the limit of " + megapixels(maxPixels)
@@ -98,6 +99,23 @@ public final class ImageFiles {
         BufferedImage image = decode(file);
         ArgbImage stored = toArgb(image);
         return isJpeg(file) ? Orientation.apply(stored, exifOrientation(file)) : stored;
+    }
+
+    /** As {@link #readSize(Path)}, for a photo already read into memory; {@code name} names it in messages. */
+    public Size readSize(byte[] data, String name) {
+        return withReader(name, () -> new ByteArrayInputStream(data), data.length,
+                (f, reader, in) -> new Size(reader.getWidth(0), reader.getHeight(0)));
+    }
+
+    /**
+     * Decodes a photo already read into memory (e.g. by Spark from any Hadoop file system) into
+     * upright ARGB pixels, with the same checks and messages as {@link #readArgb(Path)};
+     * {@code name} stands for the file in them.
+     */
+    public ArgbImage readArgb(byte[] data, String name) {
+        BufferedImage image = withReader(name, () -> new ByteArrayInputStream(data), data.length, this::decode);
+        ArgbImage stored = toArgb(image);
+        return isJpeg(data) ? Orientation.apply(stored, exifOrientation(() -> new ByteArrayInputStream(data))) : stored;
     }
 
     /**
@@ -135,27 +153,36 @@ public final class ImageFiles {
     }
 
     private BufferedImage decode(Path file) {
-        return withReader(file, (reader, in) -> {
-            checkLimit(file, new Size(reader.getWidth(0), reader.getHeight(0)));
-            List<String> warnings = new ArrayList<>();
-            IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
-            reader.addIIOReadWarningListener(listener);
-            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-            for (String warning : warnings) {
-                String w = warning.toLowerCase(Locale.ROOT);
-                // Decoders fill a truncated JPEG with grey and only warn; such a photo must not be analysed.
-                if (w.contains("premature end") || w.contains("truncat") || w.contains("eof")) {
-                    throw new UserException(file + " is truncated (" + warning.strip()
-                            + "); copy the file again from its source");
-                }
+        return withReader(file, this::decode);
+    }
+
+    /** Decodes the first image of {@code reader}; {@code file} names the photo in messages. */
+    private BufferedImage decode(Object file, ImageReader reader, ImageInputStream in) throws IOException {
+        checkLimit(file, new Size(reader.getWidth(0), reader.getHeight(0)));
+        List<String> warnings = new ArrayList<>();
+        IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+        reader.addIIOReadWarningListener(listener);
+        BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+        for (String warning : warnings) {
+            String w = warning.toLowerCase(Locale.ROOT);
+            // Decoders fill a truncated JPEG with grey and only warn; such a photo must not be analysed.
+            if (w.contains("premature end") || w.contains("truncat") || w.contains("eof")) {
+                throw new UserException(file + " is truncated (" + warning.strip()
+                        + "); copy the file again from its source");
             }
-            return image;
-        });
+        }
+        return image;
     }
 
     @FunctionalInterface
     private interface ReaderJob<T> {
-        T run(ImageReader reader, ImageInputStream in) throws IOException;
+        T run(Object file, ImageReader reader, ImageInputStream in) throws IOException;
+    }
+
+    /** Opens the bytes of a photo. */
+    @FunctionalInterface
+    private interface Opener {
+        InputStream open() throws IOException;
     }
 
     private static <T> T withReader(Path file, ReaderJob<T> job) {
@@ -165,16 +192,27 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + " is not a file; give a PNG or JPEG image");
         }
-        try (InputStream raw = Files.newInputStream(file);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = -1; // opening it below says what is wrong
+        }
+        return withReader(file, () -> Files.newInputStream(file), size, job);
+    }
+
+    /** Runs {@code job} on an ImageIO reader of the bytes {@code open} gives; {@code name} names them in messages. */
+    private static <T> T withReader(Object file, Opener open, long size, ReaderJob<T> job) {
+        try (InputStream raw = open.open();
              ImageInputStream in = ImageIO.createImageInputStream(raw)) {
             ImageReader reader = readerFor(in);
             if (reader == null) {
                 throw new UserException(file + " is not a PNG or JPEG image"
-                        + (Files.size(file) == 0 ? " (the file is empty)" : "") + "; give a .png or .jpg photo");
+                        + (size == 0 ? " (the file is empty)" : "") + "; give a .png or .jpg photo");
             }
             try {
                 reader.setInput(in, true, false);
-                return job.run(reader, in);
+                return job.run(file, reader, in);
             } finally {
                 reader.dispose();
             }
@@ -219,17 +257,25 @@ public final class ImageFiles {
 
     private static boolean isJpeg(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(2);
-            return head.length == 2 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8;
+            return isJpeg(in.readNBytes(2));
         } catch (IOException e) {
             return false;
         }
     }
 
+    /** Whether {@code head} starts with a JPEG's SOI marker. */
+    private static boolean isJpeg(byte[] head) {
+        return head.length >= 2 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8;
+    }
+
     /** EXIF orientation 1-8 of a JPEG; 1 when the file has none or it cannot be read. */
     static int exifOrientation(Path file) {
-        try {
-            Metadata metadata = ImageMetadataReader.readMetadata(file.toFile());
+        return exifOrientation(() -> Files.newInputStream(file));
+    }
+
+    private static int exifOrientation(Opener open) {
+        try (InputStream in = open.open()) {
+            Metadata metadata = ImageMetadataReader.readMetadata(in);
             ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
             if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
                 int orientation = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);

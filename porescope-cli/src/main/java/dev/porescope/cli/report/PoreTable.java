@@ -44,28 +44,26 @@ public final class PoreTable {
 
     /** Writes the table to {@code out}. */
     public static void write(List<Pore> pores, Double pixelSizeUm, Writer out) throws IOException {
-        double s = pixelSizeUm == null ? 1 : pixelSizeUm;
         out.write(header(pixelSizeUm));
         out.write('\n');
         int row = 0;
         StringBuilder line = new StringBuilder(128);
         for (Pore p : pores) {
             line.setLength(0);
-            line.append(++row).append(',')
-                    .append(num(p.area() * s * s)).append(',')
-                    .append(num(p.x() * s)).append(',')
-                    .append(num(p.y() * s)).append(',')
-                    .append(num(p.perimeter() * s)).append(',')
-                    .append(num(p.circularity())).append(',')
-                    .append(num(p.feret() * s)).append(',')
-                    .append(num(p.meanProbability())).append(',')
-                    .append(num(p.contrast())).append(',')
-                    .append(num(p.bx() * s)).append(',')
-                    .append(num(p.by() * s)).append(',')
-                    .append(num(p.width() * s)).append(',')
-                    .append(num(p.height() * s)).append('\n');
-            out.append(line);
+            line.append(++row);
+            for (double v : values(p, pixelSizeUm)) line.append(',').append(num(v));
+            out.append(line.append('\n'));
         }
+    }
+
+    /**
+     * The measured columns of one pore ({@link #COLUMNS} after the row number), in pixels or, with a
+     * pixel size, in micrometres.
+     */
+    public static double[] values(Pore p, Double pixelSizeUm) {
+        double s = pixelSizeUm == null ? 1 : pixelSizeUm;
+        return new double[] {p.area() * s * s, p.x() * s, p.y() * s, p.perimeter() * s, p.circularity(),
+                p.feret() * s, p.meanProbability(), p.contrast(), p.bx() * s, p.by() * s, p.width() * s, p.height() * s};
     }
 
     /** ImageJ-like precision: up to 4 decimals, no trailing zeros, never exponent notation. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.porescope.cli.MainTest.Run;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileException;
+import dev.porescope.core.modelfile.ModelFileReader;
 import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.UNetModule;
@@ -64,6 +67,7 @@ class ExportCompareBenchTest {
     @Test
     void everyExportRoundTripsThroughEval() {
         Object[][] cases = {{"ptl", "fp32"}, {"onnx", "fp32"}, {"onnx", "fp16"}, {"onnx", "int8"}, {"ort", "int8"}};
+        List<List<ModelCard.GoldenPair>> goldens = new java.util.ArrayList<>();
         for (Object[] c : cases) {
             Path out = dir.resolve("rt-" + c[1] + "." + c[0]);
             Run run = export((String) c[0], (String) c[1], out, "--calibration", data.toString(), "--calibration-count", "2");
@@ -77,6 +81,29 @@ class ExportCompareBenchTest {
             Run analyze = porescope("analyze", data.resolve("images/synth-0001.png").toString(), "--model", out.toString(),
                     "--json", dir.resolve("rt-" + c[1] + "-" + c[0] + ".json").toString());
             assertEquals(0, analyze.code(), analyze.err());
+
+            // what was written, read back independently of the exporter: kind by content, and the graph
+            ModelFile written = ModelFileReader.read(out);
+            assertEquals(c[0], written.kind().extension());
+            assertEquals(c[1], written.card().precision());
+            if (written.graph() != null) {
+                List<String> ops = written.graph().nodes().stream().map(n -> n.opType()).toList();
+                assertEquals(c[1].equals("int8"), ops.contains("QuantizeLinear"), c[1] + " graph: " + ops);
+                assertEquals(c[1].equals("fp16"), ops.contains("Cast"), c[1] + " graph: " + ops);
+            }
+            goldens.add(written.card().golden());
+        }
+        // every file exported from one .pt carries the same golden inputs and the server's outputs on them
+        // (the .ptl's from the unfrozen module, the others' from the frozen one: equal to float rounding)
+        assertEquals(2, goldens.get(0).size());
+        for (List<ModelCard.GoldenPair> g : goldens) {
+            assertEquals(goldens.get(0).size(), g.size());
+            for (int i = 0; i < g.size(); i++) {
+                assertEquals(goldens.get(0).get(i).input(), g.get(i).input(), "golden input " + i);
+                float[] a = dev.porescope.core.json.FloatCodec.decode(goldens.get(0).get(i).probability());
+                float[] b = dev.porescope.core.json.FloatCodec.decode(g.get(i).probability());
+                for (int k = 0; k < a.length; k++) assertEquals(a[k], b[k], 1e-5, "golden output " + i);
+            }
         }
     }
 
@@ -196,6 +223,26 @@ class ExportCompareBenchTest {
     }
 
     @Test
+    void aDeviceFileNamedAsAnotherKindOrWithFlippedWeightsIsOneClearLine() throws Exception {
+        Path onnx = dir.resolve("kind.onnx");
+        assertEquals(0, export("onnx", "fp32", onnx).code());
+        Path asOrt = dir.resolve("kind.ort");
+        Files.copy(onnx, asOrt);
+        assertOneLineError(porescope("eval", "--model", asOrt.toString(), "--data", data.toString()),
+                "is an ONNX model by its content but is named .ort; rename it to .onnx");
+        // the weights of the first convolution scaled by 2^16 (an exponent bit), the file otherwise intact
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+        var g = m.getGraph().toBuilder();
+        byte[] raw = g.getInitializer(0).getRawData().toByteArray();
+        for (int i = 3; i < raw.length; i += 4) raw[i] ^= 0x08;
+        g.setInitializer(0, g.getInitializer(0).toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(raw)));
+        Path flipped = dir.resolve("flipped.onnx");
+        Files.write(flipped, m.toBuilder().setGraph(g).build().toByteArray());
+        assertOneLineError(porescope("analyze", data.resolve("images/synth-0001.png").toString(), "--model", flipped.toString()),
+                flipped + ": does not compute what it computed when it was made");
+    }
+
+    @Test
     void truncatedDeviceFilesAreOneClearLineBeforeAnyNativeCall() throws Exception {
         for (String format : List.of("onnx", "ptl", "ort")) {
             Path whole = dir.resolve("whole-" + format + "." + format);
@@ -205,6 +252,9 @@ class ExportCompareBenchTest {
             Files.write(truncated, Arrays.copyOf(bytes, bytes.length * 2 / 3));
             assertOneLineError(porescope("eval", "--model", truncated.toString(), "--data", data.toString()),
                     truncated.toString());
+            // refused by the pure-Java reader itself, so no runtime saw it
+            var e = assertThrows(ModelFileException.class, () -> ModelFileReader.read(truncated));
+            assertTrue(e.getMessage().startsWith(truncated + ": "), e.getMessage());
             assertOneLineError(porescope("compare", "--server", server.toString(), "--device", truncated.toString(),
                     "--data", data.toString()), truncated.toString());
         }

@@ -18,6 +18,7 @@ import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -160,17 +161,19 @@ class ImageFilesTest {
             byte[] tagged = TestImages.insertSegment(plain, TestImages.exifOrientation(orientation));
             Path file = Files.write(tmp.resolve("o" + orientation + ".jpg"), tagged);
             assertEquals(orientation, ImageFiles.exifOrientation(file));
-            ArgbImage read = files.readArgb(file);
-            BufferedImage expected = upright(stored, orientation);
-            assertEquals(expected.getWidth(), read.width(), "orientation " + orientation);
-            assertEquals(expected.getHeight(), read.height(), "orientation " + orientation);
-            for (int y = 4; y < read.height(); y += 8) {
-                for (int x = 4; x < read.width(); x += 8) {
-                    int want = expected.getRGB(x, y);
-                    int got = read.get(x, y);
-                    assertNear(r(want), r(got), 12);
-                    assertNear(g(want), g(got), 12);
-                    assertNear(b(want), b(got), 12);
+            // from the file, and from its bytes in memory (what porescope batch gets from Spark)
+            for (ArgbImage read : List.of(files.readArgb(file), files.readArgb(tagged, "o" + orientation + ".jpg"))) {
+                BufferedImage expected = upright(stored, orientation);
+                assertEquals(expected.getWidth(), read.width(), "orientation " + orientation);
+                assertEquals(expected.getHeight(), read.height(), "orientation " + orientation);
+                for (int y = 4; y < read.height(); y += 8) {
+                    for (int x = 4; x < read.width(); x += 8) {
+                        int want = expected.getRGB(x, y);
+                        int got = read.get(x, y);
+                        assertNear(r(want), r(got), 12);
+                        assertNear(g(want), g(got), 12);
+                        assertNear(b(want), b(got), 12);
+                    }
                 }
             }
         }
@@ -219,6 +222,10 @@ class ImageFilesTest {
         UserException e = assertThrows(UserException.class, () -> files.readArgb(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("10000.0 MP") && e.getMessage().contains("limit of 50.0 MP"), e.getMessage());
+        byte[] huge = Files.readAllBytes(file);
+        assertEquals(new ImageFiles.Size(100_000, 100_000), files.readSize(huge, "in-memory.png"));
+        assertTrue(assertThrows(UserException.class, () -> files.readArgb(huge, "in-memory.png")).getMessage()
+                .startsWith("in-memory.png is 100000x100000"));
         // and a configurable limit: a real 40x30 photo against a 1000-pixel limit
         Path small = TestImages.png(TestImages.rgbPhoto(40, 30), tmp.resolve("small.png"));
         assertThrows(UserException.class, () -> new ImageFiles(1000).readArgb(small));
@@ -241,6 +248,9 @@ class ImageFilesTest {
         UserException e = assertThrows(UserException.class, () -> files.readArgb(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        byte[] cut = Files.readAllBytes(file);
+        UserException inMemory = assertThrows(UserException.class, () -> files.readArgb(cut, "hdfs://nn/cut.jpg"));
+        assertTrue(inMemory.getMessage().startsWith("hdfs://nn/cut.jpg is truncated"), inMemory.getMessage());
     }
 
     @Test

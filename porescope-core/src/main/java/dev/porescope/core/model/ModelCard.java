@@ -61,6 +61,19 @@ public record ModelCard(@JsonProperty("format") String format, @JsonProperty("na
         public GoldenPair { }
     }
 
+    /** Runtime names a card's {@code runtime} holds (one file format each; "dog" is the pure-Java baseline). */
+    public static final String RUNTIME_TORCHSCRIPT = "torchscript";
+    public static final String RUNTIME_PTL = "ptl";
+    public static final String RUNTIME_ONNX = "onnx";
+    public static final String RUNTIME_ORT = "ort";
+    public static final String RUNTIME_DOG = "dog";
+    /** Precisions a card's {@code precision} holds. */
+    public static final String FP32 = "fp32";
+    public static final String FP16 = "fp16";
+    public static final String INT8 = "int8";
+    /** Provenance key of the libtorch binding in {@code libraries} (its value: the one version in {@code porescope-torch}). */
+    public static final String LIBRARY_PYTORCH = "org.bytedeco:pytorch";
+
     public ModelCard withRuntime(String newRuntime, String newPrecision) {
         return new ModelCard(format, name, spec, preprocessing, threshold, minArea, newRuntime, newPrecision,
                 dataDigest, seed, steps, validation, libraries, golden, extra);
@@ -79,5 +92,23 @@ public record ModelCard(@JsonProperty("format") String format, @JsonProperty("na
     public ModelCard withThreshold(double newThreshold) {
         return new ModelCard(format, name, spec, preprocessing, newThreshold, minArea, runtime, precision,
                 dataDigest, seed, steps, validation, libraries, golden, extra);
+    }
+
+    /** This card with {@code entries} added to (or replacing those in) {@code extra}. */
+    public ModelCard withExtra(Map<String, String> entries) {
+        return new ModelCard(format, name, spec, preprocessing, threshold, minArea, runtime, precision,
+                dataDigest, seed, steps, validation, libraries, golden, merged(extra, entries));
+    }
+
+    /** This card with {@code entries} added to (or replacing those in) {@code libraries}. */
+    public ModelCard withLibraries(Map<String, String> entries) {
+        return new ModelCard(format, name, spec, preprocessing, threshold, minArea, runtime, precision,
+                dataDigest, seed, steps, validation, merged(libraries, entries), golden, extra);
+    }
+
+    private static Map<String, String> merged(Map<String, String> base, Map<String, String> entries) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(base == null ? Map.of() : base);
+        out.putAll(entries);
+        return java.util.Collections.unmodifiableMap(out);
     }
 }

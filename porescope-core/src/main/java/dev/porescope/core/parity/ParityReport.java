@@ -91,14 +91,8 @@ public record ParityReport(List<ImageParity> perImage, Agreement agreement) {
     }
 
     static double maxAbsDifference(Plane a, Plane b) {
-        float[] x = a.values(), y = b.values();
-        if (x.length != y.length) throw new IllegalArgumentException("probability maps differ in size");
-        double max = 0;
-        for (int i = 0; i < x.length; i++) {
-            double d = Math.abs((double) x[i] - y[i]);
-            if (!(d <= max)) max = d; // NaN counts as the largest difference
-        }
-        return max;
+        if (a.values().length != b.values().length) throw new IllegalArgumentException("probability maps differ in size");
+        return Golden.maxAbsDifference(a.values(), b.values()); // NaN counts as the largest difference
     }
 
     /**

@@ -1,13 +1,12 @@
 package dev.porescope.torch.mobile;
 
-import dev.porescope.core.json.FloatCodec;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
-import dev.porescope.torch.ModelFiles.NotAModelException;
+import dev.porescope.core.modelfile.ModelFileException;
 
 import java.nio.file.Path;
 
-/** Cards and golden pairs as the {@code .ptl} code needs them, on top of core's {@link Json} and {@link FloatCodec}. */
+/** Cards as the {@code .ptl} code needs them, on top of core's {@link Json}. */
 final class Cards {
     private Cards() { }
 
@@ -17,15 +16,11 @@ final class Cards {
     }
 
     /** The error for an unusable model file: the file, what is wrong, what to do. */
-    static NotAModelException bad(Path file, String problem) {
-        return new NotAModelException(file + ": " + problem);
+    static ModelFileException bad(Path file, String problem) {
+        return new ModelFileException(file + ": " + problem);
     }
 
-    static NotAModelException bad(Path file, String problem, Throwable cause) {
-        return new NotAModelException(file + ": " + problem, cause);
+    static ModelFileException bad(Path file, String problem, Throwable cause) {
+        return new ModelFileException(file + ": " + problem, cause);
     }
-
-    static String encode(float[] values) { return FloatCodec.encode(values); }
-
-    static float[] decode(String base64) { return FloatCodec.decode(base64); }
 }

@@ -3,7 +3,12 @@ package dev.porescope.torch.mobile;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
-import dev.porescope.torch.ModelFiles;
+import dev.porescope.core.json.FloatCodec;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.modelfile.ModelFileReader;
+import dev.porescope.core.parity.Golden;
+import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.UNetModule;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.javacpp.BytePointer;
@@ -30,7 +35,7 @@ import java.util.Random;
  * <p>Steps: {@code eval()}; {@code torch.freeze} (inlines the weights and folds BatchNorm into the
  * convolutions); golden input/output pairs computed by the server model; {@code _save_for_mobile}
  * with the model card (runtime "ptl", golden pairs) as the extra file {@code porescope.json}, to a
- * temporary file; check its bytecode version (at most {@value PtlFile#MAX_ANDROID_BYTECODE_VERSION});
+ * temporary file; check its bytecode version (at most {@value ModelFileReader#MAX_ANDROID_BYTECODE_VERSION});
  * load it back and compare with the server model on the golden inputs and one non-square input;
  * only then rename it to its final name.
  */
@@ -38,8 +43,6 @@ public final class PtlExporter {
 
     /** Largest accepted |ptl - server| on the verification inputs. */
     public static final double DEFAULT_TOLERANCE = 1e-4;
-    /** Side of the golden tiles (rounded up to the spec's size multiple). */
-    static final int GOLDEN_SIDE = 64;
 
     /**
      * What an export produced.
@@ -57,7 +60,7 @@ public final class PtlExporter {
             return String.format(java.util.Locale.ROOT,
                     "%s: PyTorch Mobile lite bytecode v%d (Android pytorch_android_lite 1.12/1.13 reads <= %d), %.1f kB,"
                             + " max |ptl - server| = %.2g over %d inputs, %d golden pairs in the card",
-                    file, bytecodeVersion, PtlFile.MAX_ANDROID_BYTECODE_VERSION, bytes / 1024.0, maxAbsDiff, samples,
+                    file, bytecodeVersion, ModelFileReader.MAX_ANDROID_BYTECODE_VERSION, bytes / 1024.0, maxAbsDiff, samples,
                     goldenPairs);
         }
     }
@@ -74,11 +77,7 @@ public final class PtlExporter {
      * card's spec after.
      */
     public Result export(Path serverPt, Path out) {
-        ModelCard card = ModelFiles.readCard(serverPt);
-        if (!"torchscript".equals(card.runtime())) {
-            throw Cards.bad(serverPt, "its model card says runtime '" + card.runtime()
-                    + "'; export from the server model (.pt, runtime 'torchscript')");
-        }
+        ModelCard card = TorchFiles.serverCard(serverPt);
         try (UNetModule server = UNetModule.load(serverPt)) {
             return export(server, card, out);
         }
@@ -102,17 +101,18 @@ public final class PtlExporter {
         UNetSpec spec = card.spec();
         if (spec == null) throw new IllegalArgumentException("card '" + card.name() + "' has no network spec");
 
-        // Golden pairs and one non-square input, all computed by the server model.
-        List<Plane> inputs = sampleInputs(spec, card.seed());
+        // Golden pairs (core's one input recipe) and one non-square input, all computed by the server model.
+        List<Plane> inputs = new ArrayList<>(Golden.inputs(card));
+        inputs.add(nonSquareInput(spec, card.seed()));
         List<Plane> expected = new ArrayList<>();
         for (Plane in : inputs) expected.add(PtlModel.poreProbability(server, in, spec.classes()));
         List<ModelCard.GoldenPair> golden = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < Golden.COUNT; i++) {
             Plane in = inputs.get(i);
-            golden.add(new ModelCard.GoldenPair(in.width(), in.height(), Cards.encode(in.values()),
-                    Cards.encode(expected.get(i).values())));
+            golden.add(new ModelCard.GoldenPair(in.width(), in.height(), FloatCodec.encode(in.values()),
+                    FloatCodec.encode(expected.get(i).values())));
         }
-        ModelCard ptlCard = withExportDetails(card.withRuntime(PtlFile.RUNTIME, "fp32").withGolden(golden));
+        ModelCard ptlCard = withExportDetails(card.withRuntime(ModelCard.RUNTIME_PTL, ModelCard.FP32).withGolden(golden));
 
         // Written under its final name inside a hidden temporary folder next to the target (torch
         // names the zip's top folder after the file), checked there, then renamed into place.
@@ -133,16 +133,16 @@ public final class PtlExporter {
                 extra.put(new BytePointer(ModelCard.FILE_NAME), json);
                 frozen._save_for_mobile(tmp.toString(), extra, false, false);
             });
-            PtlFile written = PtlFile.inspect(tmp);
+            ModelFile written = TorchFiles.check(tmp, ModelFileKind.PTL);
             if (!written.androidReadable()) {
                 throw new IllegalStateException("libtorch wrote lite bytecode version " + written.bytecodeVersion()
                         + "; Android's pytorch_android_lite 1.12/1.13 reads at most "
-                        + PtlFile.MAX_ANDROID_BYTECODE_VERSION + "; nothing was written");
+                        + ModelFileReader.MAX_ANDROID_BYTECODE_VERSION + "; nothing was written");
             }
             double maxDiff = 0;
             try (PtlModel back = PtlModel.open(tmp)) {
                 for (int i = 0; i < inputs.size(); i++) {
-                    maxDiff = Math.max(maxDiff, PtlModel.maxAbsDiff(back.predict(inputs.get(i)).values(),
+                    maxDiff = Math.max(maxDiff, Golden.maxAbsDifference(back.predict(inputs.get(i)).values(),
                             expected.get(i).values()));
                 }
             }
@@ -166,61 +166,19 @@ public final class PtlExporter {
     }
 
     private static ModelCard withExportDetails(ModelCard c) {
-        Map<String, String> extra = new LinkedHashMap<>(c.extra() == null ? Map.of() : c.extra());
-        extra.put("ptl.frozen", "true");
-        extra.put("ptl.bytecode_version", Long.toString(torch.kProducedBytecodeVersion()));
-        Map<String, String> libraries = new LinkedHashMap<>(c.libraries() == null ? Map.of() : c.libraries());
-        libraries.put("org.bytedeco:pytorch", "2.10.0-1.5.13");
-        return new ModelCard(c.format(), c.name(), c.spec(), c.preprocessing(), c.threshold(), c.minArea(),
-                c.runtime(), c.precision(), c.dataDigest(), c.seed(), c.steps(), c.validation(), libraries,
-                c.golden(), extra);
+        return c.withExtra(Map.of("ptl.frozen", "true",
+                        "ptl.bytecode_version", Long.toString(torch.kProducedBytecodeVersion())))
+                .withLibraries(Map.of(ModelCard.LIBRARY_PYTORCH, TorchFiles.pytorchVersion()));
     }
 
-    /**
-     * Inputs the server and the {@code .ptl} are compared on, deterministic from {@code seed}:
-     * two golden tiles (standard-normal noise; dark blobs on a textured background, standardised)
-     * and one non-square tile.
-     */
-    static List<Plane> sampleInputs(UNetSpec spec, long seed) {
+    /** A non-square tile of standard-normal noise, deterministic from {@code seed}: checks more than the golden shape. */
+    static Plane nonSquareInput(UNetSpec spec, long seed) {
         int m = spec.sizeMultiple();
-        int side = (GOLDEN_SIDE + m - 1) / m * m;
+        int side = (Golden.SIDE + m - 1) / m * m;
         Random random = new Random(seed ^ 0x5eedL);
-        Plane noise = new Plane(side, side);
-        float[] v = noise.values();
-        for (int i = 0; i < v.length; i++) v[i] = (float) random.nextGaussian();
-
-        Plane blobs = new Plane(side, side);
-        float[] b = blobs.values();
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                b[y * side + x] = (float) (0.6 + 0.05 * Math.sin(x * 0.3) * Math.cos(y * 0.2) + 0.02 * random.nextGaussian());
-            }
-        }
-        for (int k = 0; k < 12; k++) {
-            double cx = random.nextDouble() * side;
-            double cy = random.nextDouble() * side;
-            double r = 1.5 + 2.5 * random.nextDouble();
-            for (int y = 0; y < side; y++) {
-                for (int x = 0; x < side; x++) {
-                    double d2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (r * r);
-                    b[y * side + x] -= (float) (0.25 * Math.exp(-d2));
-                }
-            }
-        }
-        standardize(b);
-
         Plane wide = new Plane(side + 2 * m, Math.max(m, side / 2 / m * m));
         float[] w = wide.values();
         for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
-        return List.of(noise, blobs, wide);
-    }
-
-    private static void standardize(float[] v) {
-        double sum = 0;
-        double sq = 0;
-        for (float f : v) { sum += f; sq += (double) f * f; }
-        double mean = sum / v.length;
-        double std = Math.sqrt(Math.max(sq / v.length - mean * mean, 1e-12));
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((v[i] - mean) / std);
+        return wide;
     }
 }

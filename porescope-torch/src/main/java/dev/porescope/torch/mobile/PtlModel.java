@@ -1,9 +1,11 @@
 package dev.porescope.torch.mobile;
 
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.SegmentationModel;
-import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.core.model.RuntimeModel;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.parity.Golden;
+import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
@@ -13,9 +15,6 @@ import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@code .ptl} (PyTorch Mobile lite) model on the JVM.
@@ -25,31 +24,31 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * written by {@code _save_for_mobile} carries the frozen module twice over the same tensor data:
  * as lite bytecode ({@code bytecode.pkl}, what the phone's lite interpreter runs) and as
  * TorchScript ({@code code/}, {@code data.pkl}). This class checks the file in pure Java
- * ({@link PtlFile#inspect}) and then loads it with {@code torch.jit.load}, so it runs the same
+ * ({@link TorchFiles#check}: core's model-file reader, then the code against the code generated
+ * from the card's spec) and then loads it with {@code torch.jit.load}, so it runs the same
  * frozen graph with the same weights and ATen kernels through the full TorchScript interpreter.
  * That the bytecode computes the same thing is proven separately by the lite interpreter itself
  * (PyTorch 1.13's {@code torch.jit.mobile._load_for_lite_interpreter}, the phone's runtime code)
  * on the golden pairs in the card: see {@code interop/}.
  */
-public final class PtlModel implements SegmentationModel {
+public final class PtlModel extends RuntimeModel {
 
-    private final PtlFile file;
+    private final ModelFile file;
     private final JitModule module;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed;
 
-    private PtlModel(PtlFile file, JitModule module) {
+    private PtlModel(ModelFile file, JitModule module) {
+        super(file.card(), file.name());
         this.file = file;
         this.module = module;
     }
 
     /**
      * Opens a {@code .ptl}. The file is checked before any native call (zip intact, lite
-     * bytecode, PoreScope card with runtime "ptl"); then the output shape is checked against
-     * the card's spec on one small input.
+     * bytecode, PoreScope card with runtime "ptl", generated code); after loading, it must
+     * reproduce the golden pairs of its card.
      */
     public static PtlModel open(Path path) {
-        PtlFile info = PtlFile.inspect(path);
+        ModelFile info = TorchFiles.check(path, ModelFileKind.PTL);
         if (!info.hasTorchScript()) {
             throw Cards.bad(path, "this .ptl holds only lite bytecode (no code/ and data.pkl),"
                     + " which the JVM cannot run: export it again with 'porescope export --format ptl'");
@@ -71,41 +70,15 @@ public final class PtlModel implements SegmentationModel {
             model.close();
             throw Cards.bad(path, "the network does not match its model card: " + e.getMessage(), e);
         }
-        return model;
+        return Golden.verifiedOnLoad(model, path.toString());
     }
 
     /** What the file says about itself (card, bytecode version). */
-    public PtlFile file() { return file; }
+    public ModelFile file() { return file; }
 
     @Override
-    public Plane predict(Plane tile) {
-        int m = sizeMultiple();
-        if (tile.width() % m != 0 || tile.height() % m != 0) {
-            throw new IllegalArgumentException("tile " + tile.width() + "x" + tile.height()
-                    + " is not a multiple of " + m + " on each side");
-        }
-        lock.readLock().lock();
-        try {
-            if (closed) throw new IllegalStateException(file.file() + ": model is closed");
-            return poreProbability(module, tile, spec().classes());
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    /**
-     * Runs the golden inputs of the card and returns the largest absolute difference from the
-     * server model's outputs stored with them; NaN when the card has no golden pairs.
-     */
-    public double goldenMaxDiff() {
-        List<ModelCard.GoldenPair> golden = file.card().golden();
-        if (golden == null || golden.isEmpty()) return Double.NaN;
-        double max = 0;
-        for (ModelCard.GoldenPair g : golden) {
-            Plane out = predict(new Plane(g.width(), g.height(), Cards.decode(g.input())));
-            max = Math.max(max, maxAbsDiff(out.values(), Cards.decode(g.probability())));
-        }
-        return max;
+    protected Plane run(Plane tile) {
+        return poreProbability(module, tile, card().spec().classes());
     }
 
     /**
@@ -128,37 +101,8 @@ public final class PtlModel implements SegmentationModel {
         });
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) throw new IllegalArgumentException("sizes differ: " + a.length + " vs " + b.length);
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = Math.abs((double) a[i] - b[i]);
-            if (!(d <= max)) max = d;   // NaN counts as the largest difference
-        }
-        return max;
-    }
-
     @Override
-    public int margin() { return spec().margin(); }
-
-    @Override
-    public int sizeMultiple() { return spec().sizeMultiple(); }
-
-    private UNetSpec spec() { return file.card().spec(); }
-
-    @Override
-    public ModelCard card() { return file.card(); }
-
-    @Override
-    public void close() {
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                module.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+    protected void release() {
+        module.close();
     }
 }

@@ -3,7 +3,7 @@ package dev.porescope.torch.train;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porescope.core.model.ModelCard;
-import dev.porescope.torch.ModelFiles;
+import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.torch.UNetModule;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.pytorch.InputArchive;
@@ -112,7 +112,7 @@ final class Checkpoint {
             Path model = extract(zip, "model.pt", dir);
             try {
                 return UNetModule.load(model);
-            } catch (ModelFiles.NotAModelException e) {
+            } catch (ModelFileException e) {
                 throw new TrainingException("checkpoint " + file + " holds a damaged model (" + e.getMessage() + "); delete it to start over", e);
             }
         } catch (IOException e) {

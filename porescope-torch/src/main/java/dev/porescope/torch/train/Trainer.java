@@ -2,6 +2,8 @@ package dev.porescope.torch.train;
 
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.parity.Golden;
+import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.UNetModule;
 import dev.porescope.torch.nativ.Torch;
 import org.bytedeco.pytorch.Adam;
@@ -230,7 +232,7 @@ public final class Trainer {
                     bestStep = done;
                     bestThreshold = v.threshold();
                     bestMetrics = v.metrics();
-                    module.save(config.out(), card(digest, done, bestThreshold, bestMetrics));
+                    saveModel(module, card(digest, done, bestThreshold, bestMetrics));
                 }
                 listener.validated(done, v, best);
             }
@@ -242,7 +244,7 @@ public final class Trainer {
             boolean last = done == config.steps();
             if (last && validator == null) {
                 bestStep = done;
-                module.save(config.out(), card(digest, done, bestThreshold, bestMetrics));
+                saveModel(module, card(digest, done, bestThreshold, bestMetrics));
             }
             if (last || (config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0)) {
                 Checkpoint.write(config.checkpoint(), module, card(digest, done, bestThreshold, bestMetrics), adam,
@@ -299,6 +301,17 @@ public final class Trainer {
         });
     }
 
+    /** Saves the model with golden pairs computed by it (eval mode), so that every load can check the file. */
+    private void saveModel(UNetModule module, ModelCard card) {
+        boolean wasTraining = module.isTraining();
+        module.train(false);
+        try {
+            module.save(config.out(), card.withGolden(Golden.make(module.asSegmentationModel(card))));
+        } finally {
+            module.train(wasTraining);
+        }
+    }
+
     private Validator.Result validate(UNetModule module, String digest, int step) {
         module.train(false);
         try {
@@ -310,7 +323,7 @@ public final class Trainer {
 
     private ModelCard card(String digest, int step, double threshold, Map<String, Double> validation) {
         Map<String, String> libraries = new LinkedHashMap<>();
-        libraries.put("pytorch", "2.10.0 (org.bytedeco:pytorch:2.10.0-1.5.13)");
+        libraries.put(ModelCard.LIBRARY_PYTORCH, TorchFiles.pytorchVersion());
         libraries.put("java", System.getProperty("java.version"));
         libraries.put("porescope", String.valueOf(Trainer.class.getPackage().getImplementationVersion()));
         Map<String, String> extra = new LinkedHashMap<>();
@@ -324,7 +337,7 @@ public final class Trainer {
         if (config.scaleJitter() > 0) extra.put("scale_jitter", String.valueOf(config.scaleJitter()));
         if (init != null) extra.put(initPreprocessing ? "fine_tuned_from" : "warm_started_from", init.getFileName().toString());
         return new ModelCard(ModelCard.FORMAT, config.name(), config.spec(), config.preprocessing(), threshold,
-                config.minArea(), "torchscript", "fp32", digest, config.seed(), step, validation, libraries, List.of(), extra);
+                config.minArea(), ModelCard.RUNTIME_TORCHSCRIPT, ModelCard.FP32, digest, config.seed(), step, validation, libraries, List.of(), extra);
     }
 
     /** What must match for a checkpoint to resume this run (file names, threads and schedule may change). */

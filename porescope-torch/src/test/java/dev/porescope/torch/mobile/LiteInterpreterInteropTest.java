@@ -1,5 +1,7 @@
 package dev.porescope.torch.mobile;
 
+import dev.porescope.core.json.FloatCodec;
+import dev.porescope.core.parity.Golden;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porescope.core.image.Plane;
@@ -72,9 +74,9 @@ class LiteInterpreterInteropTest {
             List<ModelCard.GoldenPair> golden = model.card().golden();
             for (int i = 0; i < golden.size(); i++) {
                 ModelCard.GoldenPair g = golden.get(i);
-                float[] java = model.predict(new Plane(g.width(), g.height(), Cards.decode(g.input()))).values();
-                float[] lite = Cards.decode(report.get("outputs").get(i).asText());
-                liteVsJava = Math.max(liteVsJava, PtlModel.maxAbsDiff(java, lite));
+                float[] java = model.predict(new Plane(g.width(), g.height(), FloatCodec.decode(g.input()))).values();
+                float[] lite = FloatCodec.decode(report.get("outputs").get(i).asText());
+                liteVsJava = Math.max(liteVsJava, Golden.maxAbsDifference(java, lite));
             }
         }
         System.out.println("interop (" + spec.name() + "): bytecode v" + r.bytecodeVersion() + ", max |Java ptl - server| " + r.maxAbsDiff()

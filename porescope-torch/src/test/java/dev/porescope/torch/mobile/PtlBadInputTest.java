@@ -2,7 +2,8 @@ package dev.porescope.torch.mobile;
 
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.unet.UNetSpec;
-import dev.porescope.torch.ModelFiles.NotAModelException;
+import dev.porescope.core.modelfile.ModelFileException;
+import dev.porescope.core.modelfile.ModelFileReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ class PtlBadInputTest {
     }
 
     private static void assertRejected(Path file, String... fragments) {
-        NotAModelException e = assertThrows(NotAModelException.class, () -> PtlModel.open(file));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PtlModel.open(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' not in: " + e.getMessage());
     }
@@ -60,8 +61,8 @@ class PtlBadInputTest {
     void fileThatIsNotAZip() throws IOException {
         Path png = dir.resolve("photo.ptl");
         Files.write(png, "\u0089PNG\r\n\u001a\n not a model".getBytes(StandardCharsets.ISO_8859_1));
-        assertRejected(png, "not a zip");
-        assertRejected(dir.resolve("missing.ptl"), "no such file");
+        assertRejected(png, "neither a zip archive");
+        assertRejected(dir.resolve("missing.ptl"), "does not exist");
     }
 
     @Test
@@ -78,7 +79,7 @@ class PtlBadInputTest {
     @Test
     void cardForAnotherRuntime() throws IOException {
         Path onnxCard = rewrite("onnx-card.ptl", UnaryOperator.identity(), Map.of("extra/porescope.json",
-                Cards.asciiJson(PtlFile.inspect(ptl).card().withRuntime("onnx", "fp32")).getBytes(StandardCharsets.UTF_8)));
+                Cards.asciiJson(ModelFileReader.read(ptl).card().withRuntime("onnx", "fp32")).getBytes(StandardCharsets.UTF_8)));
         assertRejected(onnxCard, "runtime 'onnx'");
         Path notJson = rewrite("bad-json.ptl", UnaryOperator.identity(), Map.of("extra/porescope.json",
                 "{not json".getBytes(StandardCharsets.UTF_8)));
@@ -88,7 +89,7 @@ class PtlBadInputTest {
         assertRejected(foreign, "not a PoreScope model");
 
         // a card whose spec is not the network in the file: caught by the output check at open
-        ModelCard card = PtlFile.inspect(ptl).card();
+        ModelCard card = ModelFileReader.read(ptl).card();
         UNetSpec s = card.spec();
         UNetSpec other = new UNetSpec(s.name(), s.inChannels(), 3, s.widths(), s.convsPerLevel(), s.kernel(),
                 s.poolKernel(), s.batchNorm(), s.leakySlope());
@@ -128,13 +129,13 @@ class PtlBadInputTest {
             z.putNextEntry(new ZipEntry("plain/data.pkl"));
             z.write(new byte[]{(byte) 0x80, 2, 'N', '.'});
         }
-        NotAModelException e = assertThrows(NotAModelException.class, () -> exporter.export(plain, out));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> exporter.export(plain, out));
         assertTrue(e.getMessage().contains("not a PoreScope model"), e.getMessage());
-        assertThrows(NotAModelException.class, () -> exporter.export(ptl, out));   // runtime 'ptl', not a server model
+        assertThrows(ModelFileException.class, () -> exporter.export(ptl, out));   // runtime 'ptl', not a server model
         Path cut = dir.resolve("cut.pt");
         byte[] bytes = Files.readAllBytes(pt);
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 3));
-        assertThrows(NotAModelException.class, () -> exporter.export(cut, out));
+        assertThrows(ModelFileException.class, () -> exporter.export(cut, out));
         assertFalse(Files.exists(out));
     }
 

@@ -1,7 +1,14 @@
 package dev.porescope.torch.mobile;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.json.FloatCodec;
+import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileReader;
 import dev.porescope.torch.UNetModule;
+import dev.porescope.torch.nativ.Torch;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +32,7 @@ class PtlExporterTest {
         PtlExporter.Result r = new PtlExporter().export(pt, ptl);
         System.out.println(r.describe());
 
-        PtlFile info = PtlFile.inspect(ptl);
+        ModelFile info = ModelFileReader.read(ptl);
         assertEquals(r.bytecodeVersion(), info.bytecodeVersion());
         assertTrue(info.bytecodeVersion() <= 8, "bytecode v" + info.bytecodeVersion());
         assertEquals("ptl", info.card().runtime());
@@ -34,18 +41,40 @@ class PtlExporterTest {
             assertEquals(List.of("model.pt", "model.ptl"), names.map(p -> p.getFileName().toString()).sorted().toList());
         }
 
-        // Independent check on fresh inputs: the server .pt (BatchNorm not folded) against the .ptl.
+        // Independent answers: the unfrozen server module (BatchNorm not folded), run here through
+        // libtorch directly, against the .ptl on a fresh input and against the card's golden outputs.
         try (UNetModule server = UNetModule.load(pt); PtlModel model = PtlModel.open(ptl)) {
             server.train(false);
             Random random = new Random(11);
             Plane in = new Plane(40, 24);
             for (int i = 0; i < in.values().length; i++) in.values()[i] = (float) random.nextGaussian();
-            double diff = PtlModel.maxAbsDiff(PtlModel.poreProbability(server.jit(), in, 2).values(), model.predict(in).values());
-            System.out.println("fresh input: max |ptl - server| " + diff + ", golden " + model.goldenMaxDiff());
-            assertTrue(diff <= 1e-4, "diff " + diff);
-            assertTrue(model.goldenMaxDiff() <= 1e-4);
+            assertTrue(maxDiff(serverPore(server, in), model.predict(in).values()) <= 1e-4);
+            for (ModelCard.GoldenPair g : info.card().golden()) {
+                Plane golden = new Plane(g.width(), g.height(), FloatCodec.decode(g.input()));
+                float[] stored = FloatCodec.decode(g.probability());
+                assertTrue(maxDiff(serverPore(server, golden), stored) <= 1e-4, "golden output is the server's");
+                assertTrue(maxDiff(model.predict(golden).values(), stored) <= 1e-4, "the .ptl reproduces it");
+            }
             assertEquals(TinyUNet.SPEC.margin(), model.margin());
             assertEquals(4, model.sizeMultiple());
         }
+    }
+
+    /** Channel 1 of the server module's [1, 2, H, W] softmax, read straight from the tensor. */
+    private static float[] serverPore(UNetModule server, Plane in) {
+        return Torch.inference("test", () -> {
+            float[] all = Torch.floats(server.jit().forward(new IValueVector(new IValue(
+                    Torch.tensor(in.values(), 1, 1, in.height(), in.width())))).toTensor());
+            int plane = in.width() * in.height();
+            assertEquals(2 * plane, all.length);
+            return java.util.Arrays.copyOfRange(all, plane, 2 * plane);
+        });
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return max;
     }
 }

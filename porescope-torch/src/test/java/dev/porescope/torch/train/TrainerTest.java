@@ -2,7 +2,7 @@ package dev.porescope.torch.train;
 
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.unet.UNetSpec;
-import dev.porescope.torch.ModelFiles;
+import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.TestImages;
 import dev.porescope.torch.TorchModel;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class TrainerTest {
         assertTrue(last < 0.7 * first, "loss fell from " + first + " to " + last);
         assertTrue(Files.exists(dir.resolve("m.pt")));
         assertTrue(Files.exists(dir.resolve("m.log.csv")));
-        assertEquals(40, ModelFiles.readCard(dir.resolve("m.pt")).steps());
+        assertEquals(40, TorchFiles.serverCard(dir.resolve("m.pt")).steps());
         try (TorchModel m = TorchModel.load(dir.resolve("m.pt"))) {
             assertEquals(TINY, m.spec());
         }
@@ -69,11 +69,17 @@ class TrainerTest {
         });
         assertEquals(2, seen.size(), "validated at steps 3 and 6");
         Validator.Result best = seen.get(0).score() >= seen.get(1).score() ? seen.get(0) : seen.get(1);
-        var card = ModelFiles.readCard(dir.resolve("m.pt"));
+        var card = TorchFiles.serverCard(dir.resolve("m.pt"));
         assertEquals(best.threshold(), card.threshold());
         assertEquals(best.dice(), card.validation().get("dice"));
         assertEquals(r.bestStep(), card.steps());
         assertEquals(best == seen.get(0) ? 3 : 6, r.bestStep());
+        // the saved model carries golden pairs, and the loaded file reproduces them (checked at every load)
+        assertEquals(2, card.golden().size());
+        try (var model = dev.porescope.torch.TorchModel.load(dir.resolve("m.pt"))) {
+            var check = dev.porescope.core.parity.Golden.check(model);
+            assertTrue(check.passed(), check.message());
+        }
     }
 
     @Test
