@@ -2,11 +2,14 @@ package dev.porescope.android;
 
 import android.graphics.Bitmap;
 
+import dev.porescope.core.face.FaceZones;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.overlay.OverlayPixels;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 
 /**
@@ -48,15 +51,36 @@ public final class PoreModel implements AutoCloseable {
      */
     public PoreReport analyze(Bitmap photo, Bitmap roi, double pixelSizeUm) {
         checkOpen();
-        if (!(pixelSizeUm >= 0) || Double.isInfinite(pixelSizeUm)) {
-            throw new IllegalArgumentException("pixel size must be a positive number of micrometres, or 0 when unknown; got "
-                    + pixelSizeUm);
-        }
+        Double pixelSize = pixelSize(pixelSizeUm);
         int[] argb = Bitmaps.argb(photo, "photo");
         int w = photo.getWidth();
         int h = photo.getHeight();
         Mask roiMask = roi == null ? null : Bitmaps.roi(roi, w, h);
-        return analyze(Luma.fromArgb(argb, w, h), roiMask, pixelSizeUm > 0 ? pixelSizeUm : null);
+        return analyze(Luma.fromArgb(argb, w, h), roiMask, pixelSize);
+    }
+
+    /**
+     * The pores of a face photo per face zone, as the command line's {@code analyze} (its default
+     * {@code --zones auto}) finds them: core's {@link FaceZones} finds the skin and a frontal face in the
+     * Bitmap, pores are searched only there, and counted per zone (forehead, nose, cheeks, chin; or the
+     * whole skin when no face is in view, see {@link PoreReport#zones()}).
+     *
+     * @param pixelSizeUm side of one pixel in micrometres; 0 = unknown
+     * @throws IllegalArgumentException when the photo shows no skin, several faces, or a face too
+     *                                  small to resolve pores (the message says which)
+     */
+    public PoreReport analyzeZones(Bitmap photo, double pixelSizeUm) {
+        checkOpen();
+        Double pixelSize = pixelSize(pixelSizeUm);
+        int[] argb = Bitmaps.argb(photo, "photo");
+        int w = photo.getWidth();
+        int h = photo.getHeight();
+        FaceZones zones = FaceZones.find(argb, w, h);
+        if (!zones.usable()) {
+            throw new IllegalArgumentException("cannot count pores in this photo: " + zones.note());
+        }
+        PoreAnalyzer.Analysis analysis = analyzer.withPixelSizeUm(pixelSize).analyze(Luma.fromArgb(argb, w, h), zones.analysed());
+        return new PoreReport(model.card().name(), analysis, zones, ZoneFigures.of(analysis.pores(), zones, pixelSize));
     }
 
     /**
@@ -72,14 +96,21 @@ public final class PoreModel implements AutoCloseable {
         return new PoreReport(model.card().name(), analysis);
     }
 
-    /** The photo with every pore of {@code report} outlined, coloured by size (see {@link Overlay}). */
+    /**
+     * The photo with every pore of {@code report} outlined, coloured by size, and its face zones
+     * outlined: core's {@link OverlayPixels}, the pixels the command line's overlay has.
+     */
     public Bitmap overlay(Bitmap photo, PoreReport report) {
         int[] argb = Bitmaps.argb(photo, "photo");
         if (photo.getWidth() != report.width() || photo.getHeight() != report.height()) {
             throw new IllegalArgumentException("the photo is " + photo.getWidth() + "x" + photo.getHeight()
                     + " but the report is for a " + report.width() + "x" + report.height() + " photo");
         }
-        return Bitmaps.fromArgb(Overlay.draw(argb, report.poreMask()), report.width(), report.height());
+        int[] drawn = OverlayPixels.pores(argb, report.poreMask(), report.pores());
+        if (report.zones() != null) {
+            OverlayPixels.zoneOutlines(drawn, report.zones(), OverlayPixels.outlineThickness(report.width(), report.height()));
+        }
+        return Bitmaps.fromArgb(drawn, report.width(), report.height());
     }
 
     /**
@@ -100,6 +131,15 @@ public final class PoreModel implements AutoCloseable {
             closed = true;
             model.close();
         }
+    }
+
+    /** The pixel size for core (null = unknown), or why it is not one. */
+    private static Double pixelSize(double pixelSizeUm) {
+        if (!(pixelSizeUm >= 0) || Double.isInfinite(pixelSizeUm)) {
+            throw new IllegalArgumentException("pixel size must be a positive number of micrometres, or 0 when unknown; got "
+                    + pixelSizeUm);
+        }
+        return pixelSizeUm > 0 ? pixelSizeUm : null;
     }
 
     private void checkOpen() {

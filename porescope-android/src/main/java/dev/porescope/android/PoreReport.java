@@ -1,5 +1,7 @@
 package dev.porescope.android;
 
+import dev.porescope.core.face.FaceZones;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.pipeline.PoreAnalyzer;
@@ -18,10 +20,25 @@ public final class PoreReport {
     private final String modelName;
     private final PoreAnalyzer.Analysis analysis;
 
+    private final FaceZones zones;
+    private final List<ZoneFigures> zoneFigures;
+
     PoreReport(String modelName, PoreAnalyzer.Analysis analysis) {
+        this(modelName, analysis, null, List.of());
+    }
+
+    PoreReport(String modelName, PoreAnalyzer.Analysis analysis, FaceZones zones, List<ZoneFigures> zoneFigures) {
         this.modelName = modelName;
         this.analysis = analysis;
+        this.zones = zones;
+        this.zoneFigures = List.copyOf(zoneFigures);
     }
+
+    /** The skin and face zones the pores were searched in ({@link PoreModel#analyzeZones}); null otherwise. */
+    public FaceZones zones() { return zones; }
+
+    /** Pores per zone (count, density, areas, pore fraction, 0-100 score); empty without zones. */
+    public List<ZoneFigures> zoneFigures() { return zoneFigures; }
 
     /** Number of pores found. */
     public int count() { return analysis.summary().count(); }

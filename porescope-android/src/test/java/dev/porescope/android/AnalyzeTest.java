@@ -140,10 +140,11 @@ public class AnalyzeTest {
             assertEquals(H, overlay.getHeight());
             int[] px = new int[W * H];
             overlay.getPixels(px, 0, W, 0, 0, W, H);
-            int[] d = DISKS[2];  // largest disk: red; its top pixel is on the outline, its centre is not
-            assertEquals(Overlay.RAMP[Overlay.RAMP.length - 1], px[(d[1] - d[2]) * W + d[0]]);
+            int[] d = DISKS[2];  // largest disk: red outline just above its top pixel; the pore itself stays visible
+            assertEquals(0xFFFF2010, px[(d[1] - d[2] - 1) * W + d[0]]);
+            assertEquals(PORE, px[(d[1] - d[2]) * W + d[0]]);
             assertEquals(PORE, px[d[1] * W + d[0]]);
-            assertEquals(Overlay.RAMP[0], px[(DISKS[0][1] - DISKS[0][2]) * W + DISKS[0][0]]);
+            assertEquals(0xFF2040FF, px[(DISKS[0][1] - DISKS[0][2] - 1) * W + DISKS[0][0]]);  // smallest: blue
             assertEquals(SKIN, px[0]);
             assertEquals("the photo is not changed", PORE, photo.getPixel(d[0], d[1] - d[2]));
         }

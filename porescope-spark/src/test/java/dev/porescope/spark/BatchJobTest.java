@@ -82,11 +82,11 @@ class BatchJobTest {
         Files.writeString(sub.resolve("text.png"), "not a photo\n");
         Files.writeString(photos.resolve("notes.txt"), "not matched by the photo glob\n");
 
-        // the independent answer: porescope analyze on the same files
+        // the independent answer: porescope analyze on the same files, whole photos as batch analyses them
         Path summary = tmp.resolve("analyze.csv");
         ByteArrayOutputStream ignored = new ByteArrayOutputStream();
         Main.run(new PrintStream(ignored, true, StandardCharsets.UTF_8), new PrintStream(ignored, true, StandardCharsets.UTF_8),
-                "analyze", photos.toString(), sub.toString(), "--summary-csv", summary.toString());
+                "analyze", photos.toString(), sub.toString(), "--zones", "none", "--summary-csv", summary.toString());
         expected = new HashMap<>();
         analyzeFailed = new HashSet<>();
         List<String> lines = Files.readAllLines(summary);
@@ -171,7 +171,7 @@ class BatchJobTest {
         Path file = Files.exists(photos.resolve(photo)) ? photos.resolve(photo) : photos.resolve("sub").resolve(photo);
         Path csv = tmp.resolve("one.csv");
         ByteArrayOutputStream ignored = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(new PrintStream(ignored), new PrintStream(ignored), "analyze", file.toString(), "--csv", csv.toString()));
+        assertEquals(0, Main.run(new PrintStream(ignored), new PrintStream(ignored), "analyze", file.toString(), "--zones", "none", "--csv", csv.toString()));
         List<String> csvLines = Files.readAllLines(csv);
         List<Double> csvAreas = csvLines.subList(1, csvLines.size()).stream().map(l -> Double.parseDouble(l.split(",")[1])).toList();
         List<Double> tableAreas = spark.read().parquet(out.resolve(Tables.PORES).toString())

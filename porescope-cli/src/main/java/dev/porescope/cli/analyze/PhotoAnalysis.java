@@ -7,6 +7,8 @@ import dev.porescope.cli.report.AnalysisJson;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.cli.report.PoreTable;
 import dev.porescope.cli.report.SizeHistogram;
+import dev.porescope.core.face.FaceZones;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
@@ -32,15 +34,23 @@ import java.util.function.IntConsumer;
 public final class PhotoAnalysis {
 
     /** Files to write for one photo; null = not wanted. */
-    public record Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram) {
-        public static Outputs none() {
-            return new Outputs(null, null, null, null, null);
+    public record Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask) {
+        public Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram) {
+            this(mask, overlay, json, csv, histogram, null);
         }
 
-        /** Every output, in {@code dir}, named after the photo: NAME.mask.png, NAME.overlay.png, NAME.json, NAME.csv, NAME.histogram.png. */
+        public static Outputs none() {
+            return new Outputs(null, null, null, null, null, null);
+        }
+
+        /**
+         * Every output, in {@code dir}, named after the photo: NAME.mask.png, NAME.overlay.png, NAME.json,
+         * NAME.csv, NAME.histogram.png, NAME.zones.png.
+         */
         public static Outputs in(Path dir, String name) {
             return new Outputs(dir.resolve(name + ".mask.png"), dir.resolve(name + ".overlay.png"),
-                    dir.resolve(name + ".json"), dir.resolve(name + ".csv"), dir.resolve(name + ".histogram.png"));
+                    dir.resolve(name + ".json"), dir.resolve(name + ".csv"), dir.resolve(name + ".histogram.png"),
+                    dir.resolve(name + ".zones.png"));
         }
     }
 
@@ -53,9 +63,11 @@ public final class PhotoAnalysis {
      * @param summary   counts, density, areas
      * @param timingsMs milliseconds per stage, in order, and "total"
      * @param written   files written
+     * @param zones     what the zone finder found and where pores were counted; null with --roi or --zones none
+     * @param zoneFigures pores per zone; empty without zones
      */
     public record Result(Path photo, int width, int height, PoreSummary summary, Map<String, Double> timingsMs,
-                         java.util.List<Path> written) { }
+                         java.util.List<Path> written, FaceZones zones, java.util.List<ZoneFigures> zoneFigures) { }
 
     private final Settings settings;
 
@@ -75,9 +87,15 @@ public final class PhotoAnalysis {
      * @param pixelSizeUm micrometres per pixel, or null
      * @param modelName   what the user gave as the model (or how the default was resolved)
      * @param preprocessingOverrides options given on the command line that changed the card's preprocessing
+     * @param zones       find the skin and face zones and count pores only there (without an ROI)
      */
     public record Settings(PoreAnalyzer analyzer, ImageFiles files, Mask roi, Path roiFile, Double pixelSizeUm,
-                           String modelName, Map<String, Object> preprocessingOverrides) { }
+                           String modelName, Map<String, Object> preprocessingOverrides, boolean zones) {
+        public Settings(PoreAnalyzer analyzer, ImageFiles files, Mask roi, Path roiFile, Double pixelSizeUm,
+                        String modelName, Map<String, Object> preprocessingOverrides) {
+            this(analyzer, files, roi, roiFile, pixelSizeUm, modelName, preprocessingOverrides, false);
+        }
+    }
 
     /** Analyses {@code photo}; {@code tilesDone} hears finished tiles (total: {@link #tiles}). */
     public Result run(Path photo, Outputs outputs, IntConsumer tilesDone) {
@@ -92,7 +110,16 @@ public final class PhotoAnalysis {
             throw new UserException("the ROI " + settings.roiFile() + " is " + roi.width() + "x" + roi.height()
                     + " but the photo " + photo + " is " + w + "x" + h + " (after EXIF orientation); give an ROI of the photo's size");
         }
-        Mask region = roi == null ? Mask.full(w, h) : roi;
+        FaceZones zones = null;
+        if (roi == null && settings.zones()) {
+            zones = FaceZones.find(argb.argb(), w, h);
+            if (!zones.usable()) {
+                throw new UserException(photo + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
+                        + " or --roi PNG to say where");
+            }
+            clock.lap("zones");
+        }
+        Mask region = roi != null ? roi : zones != null ? zones.analysed() : Mask.full(w, h);
         Plane luma = Luma.fromArgb(argb.argb(), w, h);
         argb = null; // the overlay decodes the photo again: 4 bytes a pixel less at the peak below
         clock.lap("luma");
@@ -106,6 +133,8 @@ public final class PhotoAnalysis {
         probability = null;
         luma = null;
         PoreSummary summary = analyzer.summarize(found.pores(), region);
+        java.util.List<ZoneFigures> zoneFigures = zones == null ? java.util.List.of()
+                : ZoneFigures.of(found.pores(), zones, settings.pixelSizeUm());
         clock.lap("pores");
 
         java.util.List<Path> written = new java.util.ArrayList<>();
@@ -115,8 +144,12 @@ public final class PhotoAnalysis {
         }
         if (outputs.overlay() != null) {
             ArgbImage again = settings.files().readArgb(photo);
-            ImageFiles.writePng(Overlay.draw(again, found.poreMask(), found.pores(), settings.pixelSizeUm()), outputs.overlay());
+            ImageFiles.writePng(Overlay.draw(again, found.poreMask(), found.pores(), zones, settings.pixelSizeUm()), outputs.overlay());
             written.add(outputs.overlay());
+        }
+        if (outputs.zonesMask() != null && zones != null) {
+            ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask());
+            written.add(outputs.zonesMask());
         }
         if (outputs.csv() != null) {
             ImageFiles.writeAtomically(outputs.csv(), tmp -> {
@@ -133,7 +166,8 @@ public final class PhotoAnalysis {
         }
         clock.lap("write");
         if (outputs.json() != null) {
-            Map<String, Object> report = AnalysisJson.report(photo, w, h, settings, summary, found.pores(), clock.timings());
+            Map<String, Object> report = AnalysisJson.report(photo, w, h, settings, summary, found.pores(), clock.timings(),
+                    zones, zoneFigures);
             // streamed: the pores of a 12 MP photo make tens of MB of text
             ImageFiles.writeAtomically(outputs.json(), tmp -> {
                 try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -145,7 +179,7 @@ public final class PhotoAnalysis {
             });
             written.add(outputs.json());
         }
-        return new Result(photo, w, h, summary, clock.timings(), java.util.List.copyOf(written));
+        return new Result(photo, w, h, summary, clock.timings(), java.util.List.copyOf(written), zones, zoneFigures);
     }
 
     /** Milliseconds per stage. */

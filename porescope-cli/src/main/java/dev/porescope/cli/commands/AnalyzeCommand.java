@@ -10,6 +10,7 @@ import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.SummaryTable;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
@@ -63,6 +64,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--roi", paramLabel = "PNG", description = "Look for pores only where this mask (the photo's size) is nonzero.")
     Path roi;
 
+    @Option(names = "--zones", paramLabel = "auto|none", defaultValue = "auto",
+            description = "auto (default): find the skin and a frontal face, count pores only on skin, per face zone"
+                    + " (forehead, nose, right/left cheek, chin; the subject's right and left), or on the skin alone when"
+                    + " no face is in view. none: the whole photo. --roi wins over both.")
+    String zones;
+
+    @Option(names = "--zones-mask", paramLabel = "PNG",
+            description = "Write the zones as an 8-bit PNG: 0 = not analysed, 40 forehead, 80 nose, 120 right cheek,"
+                    + " 160 left cheek, 200 chin, 255 skin (no face). One photo only.")
+    Path zonesMask;
+
     @Option(names = "--pixel-size-um", paramLabel = "X",
             description = "Side of a pixel in micrometres: areas in um^2, lengths in um, density per cm^2.")
     Double pixelSizeUm;
@@ -83,7 +95,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Path histogram;
 
     @Option(names = "--out-dir", paramLabel = "DIR",
-            description = "Write every output of every photo here: NAME.mask.png, NAME.overlay.png, NAME.json, NAME.csv, NAME.histogram.png.")
+            description = "Write every output of every photo here: NAME.mask.png, NAME.overlay.png, NAME.json, NAME.csv, NAME.histogram.png, NAME.zones.png (with zones).")
     Path outDir;
 
     @Option(names = "--summary-csv", paramLabel = "FILE", description = "Write one row per photo (pores, density, areas, or why it failed).")
@@ -119,9 +131,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         checkUsage();
         List<Input> photos = expand(inputs);
         boolean batch = photos.size() > 1;
-        if (batch && (mask != null || overlay != null || json != null || csv != null || histogram != null)) {
-            throw new ParameterException(spec.commandLine(), photos.size() + " photos given: --mask, --overlay, --json, --csv"
-                    + " and --histogram take one photo; use --out-dir DIR for per-photo files");
+        if (batch && (mask != null || overlay != null || json != null || csv != null || histogram != null || zonesMask != null)) {
+            throw new ParameterException(spec.commandLine(), photos.size() + " photos given: --mask, --overlay, --json, --csv,"
+                    + " --histogram and --zones-mask take one photo; use --out-dir DIR for per-photo files");
         }
         ImageFiles files = images.files();
         Mask roiMask = roi == null ? null : files.readMask(roi);
@@ -152,7 +164,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 analyzer = analyzer.withTileSize(tile);
             }
             PhotoAnalysis job = new PhotoAnalysis(new PhotoAnalysis.Settings(analyzer, files, roiMask, roi, pixelSizeUm,
-                    modelName, overrides));
+                    modelName, overrides, "auto".equals(zones)));
             outcomes = batch ? runBatch(job, photos, photosAtOnce, err) : List.of(runOne(job, photos.get(0), err));
         }
 
@@ -202,6 +214,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         if (threads != null && threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
+        if (!"auto".equals(zones) && !"none".equals(zones)) {
+            throw new ParameterException(spec.commandLine(), "--zones must be auto or none, got " + zones);
+        }
+        if (zonesMask != null && (roi != null || "none".equals(zones))) {
+            throw new ParameterException(spec.commandLine(), "--zones-mask needs --zones auto and no --roi");
         }
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
@@ -258,9 +276,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             // one photo: a file named explicitly wins over the --out-dir one
             return new Outputs(mask != null ? mask : all.mask(), overlay != null ? overlay : all.overlay(),
                     json != null ? json : all.json(), csv != null ? csv : all.csv(),
-                    histogram != null ? histogram : all.histogram());
+                    histogram != null ? histogram : all.histogram(), zonesMask != null ? zonesMask : all.zonesMask());
         }
-        return batch ? Outputs.none() : new Outputs(mask, overlay, json, csv, histogram);
+        return batch ? Outputs.none() : new Outputs(mask, overlay, json, csv, histogram, zonesMask);
     }
 
     /** One photo, with a progress bar over its tiles when it is big. */
@@ -349,6 +367,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "density %.2f per 100x100 px%s; area mean %.4g %s, median %.4g %s; pores cover %.2f %% of the ROI%n",
                 s.per100x100(), s.perCm2() == null ? "" : String.format(Locale.ROOT, ", %.0f per cm^2", s.perCm2()),
                 s.meanArea(), s.areaUnit(), s.medianArea(), s.areaUnit(), 100 * s.poreFraction());
+        if (r.zones() != null) {
+            out.println("zones: " + r.zones().note());
+            for (ZoneFigures z : r.zoneFigures()) {
+                PoreSummary zs = z.summary();
+                out.printf(Locale.ROOT, "  %-12s %6d pores in %9d px, %6.2f per 100x100 px%s, median area %.4g %s, score %.0f%n",
+                        z.name(), zs.count(), zs.roiPixels(), zs.per100x100(),
+                        zs.perCm2() == null ? "" : String.format(Locale.ROOT, ", %.0f per cm^2", zs.perCm2()),
+                        zs.medianArea(), zs.areaUnit(), z.score());
+            }
+        }
         out.printf(Locale.ROOT, "time %.2f s%n", r.timingsMs().get("total") / 1000);
     }
 }

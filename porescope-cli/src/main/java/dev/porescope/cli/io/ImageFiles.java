@@ -349,6 +349,14 @@ public final class ImageFiles {
         writePng(image, file);
     }
 
+    /** An 8-bit gray PNG of one label byte per pixel (the zone mask: 0 = not analysed, one value per zone). */
+    public static void writeLabels(byte[] labels, int width, int height, Path file) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(labels, 0, data, 0, data.length);
+        writePng(image, file);
+    }
+
     /** An 8-bit gray PNG of {@code plane}, values in [0, 1] (clamped). */
     public static void writeGray(Plane plane, Path file) {
         BufferedImage image = new BufferedImage(plane.width(), plane.height(), BufferedImage.TYPE_BYTE_GRAY);

@@ -2,6 +2,9 @@ package dev.porescope.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.porescope.cli.analyze.PhotoAnalysis;
+import dev.porescope.core.face.FaceZones;
+import dev.porescope.core.face.Zone;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.pipeline.PoreAnalyzer;
@@ -22,6 +25,17 @@ public final class AnalysisJson {
 
     public static Map<String, Object> report(Path photo, int width, int height, PhotoAnalysis.Settings settings,
                                              PoreSummary summary, List<Pore> pores, Map<String, Double> timingsMs) {
+        return report(photo, width, height, settings, summary, pores, timingsMs, null, List.of());
+    }
+
+    /**
+     * With the zones: {@code zone_finder} (status, note, eye landmarks), {@code zones_legend} (zone name
+     * to its value in the {@code --zones-mask} PNG; 0 = not analysed) and {@code zones} (per zone: name,
+     * label, pixels, pores, density, areas, pore fraction, score).
+     */
+    public static Map<String, Object> report(Path photo, int width, int height, PhotoAnalysis.Settings settings,
+                                             PoreSummary summary, List<Pore> pores, Map<String, Double> timingsMs,
+                                             FaceZones zones, List<ZoneFigures> zoneFigures) {
         PoreAnalyzer analyzer = settings.analyzer();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("photo", photo.toString());
@@ -38,6 +52,34 @@ public final class AnalysisJson {
         r.put("tile_size", analyzer.tileSize());
         r.put("threads", analyzer.threads());
         r.put("summary", summary);
+        if (zones != null) {
+            Map<String, Object> finder = new LinkedHashMap<>();
+            finder.put("status", zones.status().name().toLowerCase(java.util.Locale.ROOT));
+            finder.put("note", zones.note());
+            finder.put("landmarks", zones.landmarks());
+            r.put("zone_finder", finder);
+            Map<String, Integer> legend = new LinkedHashMap<>();
+            legend.put("not_analysed", 0);
+            for (Zone z : Zone.values()) legend.put(z.id(), z.label());
+            r.put("zones_legend", legend);
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            for (ZoneFigures f : zoneFigures) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", f.name());
+                row.put("label", f.label());
+                row.put("pixels", f.summary().roiPixels());
+                row.put("pores", f.summary().count());
+                row.put("pores_per_100x100_px", f.summary().per100x100());
+                row.put("pores_per_cm2", f.summary().perCm2());
+                row.put("mean_area", f.summary().meanArea());
+                row.put("median_area", f.summary().medianArea());
+                row.put("area_unit", f.summary().areaUnit());
+                row.put("pore_fraction", f.summary().poreFraction());
+                row.put("pore_score", f.score());
+                rows.add(row);
+            }
+            r.put("zones", rows);
+        }
         r.put("timings_ms", timingsMs);
         r.put("pore_units", "px");
         r.put("pores", pores);

@@ -1,8 +1,13 @@
 package dev.porescope.cli.report;
 
+import dev.porescope.core.overlay.SizeColors;
+
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.core.image.Mask;
-import dev.porescope.core.pores.Components;
+import dev.porescope.core.face.FaceLandmarks;
+import dev.porescope.core.face.FaceZones;
+import dev.porescope.core.face.Zone;
+import dev.porescope.core.overlay.OverlayPixels;
 import dev.porescope.core.pores.Pore;
 
 import java.awt.Color;
@@ -14,12 +19,12 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The photo with every pore outlined in a colour for its size (see {@link SizeColors}), above a
- * legend strip. The outline is drawn on the background pixels that touch the pore (8-neighbours),
- * so the pore's own pixels stay visible; the photo occupies rows {@code 0..height-1} unchanged
- * elsewhere, the legend the rows below.
+ * The photo with every pore outlined in a colour for its size and the face zones outlined and named
+ * (the pixels: core's {@link OverlayPixels}, shared with Android), above a legend strip: the photo
+ * occupies rows {@code 0..height-1}, the legend the rows below.
  */
 public final class Overlay {
     private Overlay() { }
@@ -29,63 +34,61 @@ public final class Overlay {
         return Math.max(28, Math.min(160, width / 24));
     }
 
+    /** Pores only, no zones. */
+    public static BufferedImage draw(ArgbImage photo, Mask poreMask, List<Pore> pores, Double pixelSizeUm) {
+        return draw(photo, poreMask, pores, null, pixelSizeUm);
+    }
+
     /**
      * @param photo       the upright photo
      * @param poreMask    pixels of the pores (same size)
      * @param pores       the pores of {@code poreMask}, numbered 1.. in raster order
+     * @param zones       face zones to outline and name, or null
      * @param pixelSizeUm micrometres per pixel for the legend's area unit, or null
      */
-    public static BufferedImage draw(ArgbImage photo, Mask poreMask, List<Pore> pores, Double pixelSizeUm) {
+    public static BufferedImage draw(ArgbImage photo, Mask poreMask, List<Pore> pores, FaceZones zones, Double pixelSizeUm) {
         int w = photo.width();
         int h = photo.height();
         if (poreMask.width() != w || poreMask.height() != h) {
             throw new IllegalArgumentException("pore mask " + poreMask.width() + "x" + poreMask.height()
                     + " differs from the photo " + w + "x" + h);
         }
+        int[] drawn = OverlayPixels.pores(photo.argb(), poreMask, pores);
+        if (zones != null) OverlayPixels.zoneOutlines(drawn, zones, OverlayPixels.outlineThickness(w, h));
         int legend = legendHeight(w);
         BufferedImage image = new BufferedImage(w, h + legend, BufferedImage.TYPE_INT_RGB);
         int[] out = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        int[] in = photo.argb();
-        for (int i = 0; i < in.length; i++) out[i] = in[i] & 0xFFFFFF;
+        for (int i = 0; i < drawn.length; i++) out[i] = drawn[i] & 0xFFFFFF;
+        if (zones != null) drawZoneNames(image, zones, legend);
 
         double unit = pixelSizeUm == null ? 1 : pixelSizeUm * pixelSizeUm;
         double minArea = pores.stream().mapToInt(Pore::area).min().orElse(1);
         double maxArea = pores.stream().mapToInt(Pore::area).max().orElse(1);
-        SizeColors colors = new SizeColors(minArea, maxArea);
-        if (!pores.isEmpty()) {
-            // components of the kept pores come in the same raster order as the pores' numbers
-            int[] labels = Components.of(poreMask).labels();
-            int[] colourOf = new int[pores.size() + 1];
-            for (Pore p : pores) colourOf[p.id()] = colors.rgb(p.area());
-            for (Pore p : pores) {
-                int x0 = Math.max(0, p.bx() - 1);
-                int y0 = Math.max(0, p.by() - 1);
-                int x1 = Math.min(w - 1, p.bx() + p.width());
-                int y1 = Math.min(h - 1, p.by() + p.height());
-                for (int y = y0; y <= y1; y++) {
-                    for (int x = x0; x <= x1; x++) {
-                        if (labels[y * w + x] == 0 && touches(labels, w, h, x, y, p.id())) {
-                            out[y * w + x] = colourOf[p.id()];
-                        }
-                    }
-                }
-            }
-        }
         drawLegend(image, w, h, legend, minArea * unit, maxArea * unit, pixelSizeUm == null ? "px\u00b2" : "\u00b5m\u00b2",
                 pores.size());
         return image;
     }
 
-    private static boolean touches(int[] labels, int w, int h, int x, int y, int id) {
-        for (int dy = -1; dy <= 1; dy++) {
-            int yy = y + dy;
-            if (yy < 0 || yy >= h) continue;
-            for (int dx = -1; dx <= 1; dx++) {
-                int xx = x + dx;
-                if (xx >= 0 && xx < w && labels[yy * w + xx] == id) return true;
+    /** Each zone's name at the centre of its pixels, white on a dark box. */
+    private static void drawZoneNames(BufferedImage image, FaceZones zones, int fontSize) {
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(10, fontSize / 2)));
+            FontMetrics fm = g.getFontMetrics();
+            for (Map.Entry<Zone, FaceLandmarks.Point> e : zones.anchors().entrySet()) {
+                String name = e.getKey().id().replace('_', ' ');
+                int tw = fm.stringWidth(name);
+                int x = (int) Math.round(e.getValue().x()) - tw / 2;
+                int y = (int) Math.round(e.getValue().y());
+                g.setColor(new Color(0, 0, 0, 150));
+                g.fillRect(x - 3, y - fm.getAscent(), tw + 6, fm.getAscent() + fm.getDescent());
+                g.setColor(Color.WHITE);
+                g.drawString(name, x, y);
             }
+        } finally {
+            g.dispose();
         }
-        return false;
     }
 
     private static void drawLegend(BufferedImage image, int w, int top, int legend, double minArea, double maxArea,

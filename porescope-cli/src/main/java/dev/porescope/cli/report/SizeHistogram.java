@@ -1,5 +1,7 @@
 package dev.porescope.cli.report;
 
+import dev.porescope.core.overlay.SizeColors;
+
 import dev.porescope.core.pores.PoreSummary;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;

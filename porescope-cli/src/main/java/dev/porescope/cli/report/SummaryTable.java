@@ -2,34 +2,53 @@ package dev.porescope.cli.report;
 
 import dev.porescope.cli.Main;
 import dev.porescope.cli.commands.AnalyzeCommand.Outcome;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.pores.PoreSummary;
 
 import java.util.List;
 import java.util.Locale;
 
-/** One row per photo of a batch: its pores in numbers, or why it failed. */
+/**
+ * One row per photo of a batch: its pores in numbers, or why it failed; then, for a photo analysed
+ * in face zones, one row per zone (column {@code zone}; the photo's own row has zone {@code all}).
+ */
 public final class SummaryTable {
     private SummaryTable() { }
 
     public static final String HEADER = "photo,status,width,height,pores,roi_px,pores_per_100x100_px,pores_per_cm2,"
-            + "mean_area,median_area,area_unit,pore_fraction,seconds,error";
+            + "mean_area,median_area,area_unit,pore_fraction,seconds,error,zone,pore_score";
 
     public static String csv(List<Outcome> outcomes) {
         StringBuilder s = new StringBuilder(HEADER).append('\n');
-        for (Outcome o : outcomes) s.append(row(o)).append('\n');
+        for (Outcome o : outcomes) {
+            s.append(row(o)).append('\n');
+            if (o.failure() == null) {
+                for (ZoneFigures z : o.result().zoneFigures()) s.append(zoneRow(o, z)).append('\n');
+            }
+        }
         return s.toString();
     }
 
     static String row(Outcome o) {
         if (o.failure() != null) {
-            return quote(o.photo().toString()) + ",failed,,,,,,,,,,,," + quote(Main.message(o.failure()));
+            return quote(o.photo().toString()) + ",failed,,,,,,,,,,,," + quote(Main.message(o.failure())) + ",,";
         }
         PoreSummary s = o.result().summary();
         return String.join(",", quote(o.photo().toString()), "ok", Integer.toString(o.result().width()),
                 Integer.toString(o.result().height()), Integer.toString(s.count()), Long.toString(s.roiPixels()),
                 PoreTable.num(s.per100x100()), s.perCm2() == null ? "" : PoreTable.num(s.perCm2()),
                 PoreTable.num(s.meanArea()), PoreTable.num(s.medianArea()), s.areaUnit(),
-                PoreTable.num(s.poreFraction()), PoreTable.num(o.result().timingsMs().get("total") / 1000), "");
+                PoreTable.num(s.poreFraction()), PoreTable.num(o.result().timingsMs().get("total") / 1000), "",
+                o.result().zones() == null ? "" : "all", "");
+    }
+
+    static String zoneRow(Outcome o, ZoneFigures z) {
+        PoreSummary s = z.summary();
+        return String.join(",", quote(o.photo().toString()), "ok", Integer.toString(o.result().width()),
+                Integer.toString(o.result().height()), Integer.toString(s.count()), Long.toString(s.roiPixels()),
+                PoreTable.num(s.per100x100()), s.perCm2() == null ? "" : PoreTable.num(s.perCm2()),
+                PoreTable.num(s.meanArea()), PoreTable.num(s.medianArea()), s.areaUnit(),
+                PoreTable.num(s.poreFraction()), "", "", z.name(), PoreTable.num(z.score()));
     }
 
     /** A short human line for a photo. */

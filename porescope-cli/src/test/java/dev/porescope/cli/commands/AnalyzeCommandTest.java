@@ -63,7 +63,7 @@ class AnalyzeCommandTest {
     void maskHasThePhotosSizeAndIsTheAnalysisPoreMask() {
         Path photo = photo("a", 97, 71, 3);
         Path mask = tmp.resolve("out/a-mask.png");
-        Run run = porescope("analyze", photo.toString(), "--model", "dog", "--mask", mask.toString());
+        Run run = porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--mask", mask.toString());
         assertEquals(0, run.code(), run.err());
         Mask written = ImageFiles.defaults().readMask(mask);
         PoreAnalyzer.Analysis expected = analysis(photo, DogModel.defaults(), null, null);
@@ -78,7 +78,7 @@ class AnalyzeCommandTest {
     void csvHasOneImageJRowPerPore() throws IOException {
         Path photo = photo("b", 80, 64, 5);
         Path csv = tmp.resolve("b.csv");
-        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--csv", csv.toString()).code());
+        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--csv", csv.toString()).code());
         List<Pore> pores = analysis(photo, DogModel.defaults(), null, null).pores();
         List<String> rows = lines(csv);
         assertEquals(pores.size() + 1, rows.size());
@@ -102,7 +102,7 @@ class AnalyzeCommandTest {
         Path csv = tmp.resolve("c.csv");
         Path json = tmp.resolve("c.json");
         double um = 2.5;
-        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--pixel-size-um", "2.5",
+        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--pixel-size-um", "2.5",
                 "--csv", csv.toString(), "--json", json.toString()).code());
         PoreAnalyzer.Analysis px = analysis(photo, DogModel.defaults(), null, null);
         List<String> rows = lines(csv);
@@ -153,7 +153,9 @@ class AnalyzeCommandTest {
     void overlayOutlinesEveryPoreAndNothingElse() {
         Path photo = photo("e", 72, 56, 13);
         Path overlay = tmp.resolve("e-overlay.png");
-        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--overlay", overlay.toString()).code());
+        // --zones none: the whole photo, so that only pore outlines change pixels
+        assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--zones", "none", "--overlay",
+                overlay.toString()).code());
         ArgbImage original = ImageFiles.defaults().readArgb(photo);
         ArgbImage drawn = ImageFiles.defaults().readArgb(overlay);
         int w = 72;
@@ -231,7 +233,9 @@ class AnalyzeCommandTest {
                 && l.contains("not a PNG or JPEG")), run.err());
         assertTrue(run.err().lines().anyMatch(l -> l.contains("cut.png") && l.contains("truncated")), run.err());
         List<String> summary = run.out().lines().toList();
-        assertEquals(5, summary.size(), run.out());
+        // header, two failures, and for each good photo (skin close-ups: no face) its row and its "skin" zone row
+        assertEquals(7, summary.size(), run.out());
+        assertEquals(2, summary.stream().filter(l -> l.contains(",ok,") && l.contains(",skin,")).count(), run.out());
         assertTrue(summary.get(0).startsWith("photo,status,"));
         assertTrue(summary.stream().anyMatch(l -> l.contains("broken.png,failed,") && l.contains("not a PNG or JPEG")), run.out());
         assertTrue(summary.stream().anyMatch(l -> l.contains("p1.png,ok,64,48,")), run.out());
@@ -247,9 +251,10 @@ class AnalyzeCommandTest {
                 "--summary-csv", summary.toString());
         assertEquals(1, run.code(), run.err());
         List<String> rows = lines(summary);
-        assertEquals(3, rows.size());
-        assertTrue(rows.get(1).contains("small.png,ok,40,40,"), rows.get(1));
-        assertTrue(rows.get(2).contains("big.png,failed,") && rows.get(2).contains("over the limit"), rows.get(2));
+        assertEquals(4, rows.size(), "header, the photo, its skin zone, the failure");
+        assertTrue(rows.get(1).contains("small.png,ok,40,40,") && rows.get(1).contains(",all,"), rows.get(1));
+        assertTrue(rows.get(2).contains("small.png,ok,40,40,") && rows.get(2).contains(",skin,"), rows.get(2));
+        assertTrue(rows.get(3).contains("big.png,failed,") && rows.get(3).contains("over the limit"), rows.get(3));
         assertTrue(run.err().contains("big.png is 120x100"), run.err());
     }
 
@@ -314,7 +319,7 @@ class AnalyzeCommandTest {
         // orientation 6: the stored image is shown turned 90 degrees clockwise
         Files.write(jpeg, TestImages.insertSegment(TestImages.jpeg(stored), TestImages.exifOrientation(6)));
         Path mask = tmp.resolve("rotated-mask.png");
-        assertEquals(0, porescope("analyze", jpeg.toString(), "--model", "dog", "--mask", mask.toString()).code());
+        assertEquals(0, porescope("analyze", jpeg.toString(), "--model", "dog", "--zones", "none", "--mask", mask.toString()).code());
         Mask written = ImageFiles.defaults().readMask(mask);
         assertEquals(40, written.width());
         assertEquals(64, written.height());

@@ -8,26 +8,54 @@ import java.util.List;
 
 /**
  * Turns a pore probability map into pores: threshold inside the ROI, 8-connected components, size
- * filters, then ImageJ-style measurements of each kept pore.
+ * filters, the hair filter, then ImageJ-style measurements of each kept pore.
  *
- * @param threshold a pixel is pore where {@code probability >= threshold}
- * @param minArea   smallest pore kept, px (inclusive)
- * @param maxArea   largest pore kept, px (inclusive)
+ * <p>Hairs are not pores: a component at least {@link #HAIR_MIN_FERET} px long, at most
+ * {@link #HAIR_MAX_WIDTH} px thick on average ({@code area / Feret}) and whose elongation
+ * {@code Feret^2 / area} exceeds {@code maxElongation} is a thin line (a brow hair, a lash, stubble,
+ * a stray hair) and is dropped. For a line of length L and thickness t the elongation is about L / t;
+ * for a round pore it is 4 / pi = 1.27, for an elliptic pore three times as long as wide 3.8. The
+ * thickness test keeps chains of touching pores, which are long but as thick as a pore.
+ *
+ * @param threshold     a pixel is pore where {@code probability >= threshold}
+ * @param minArea       smallest pore kept, px (inclusive)
+ * @param maxArea       largest pore kept, px (inclusive)
+ * @param maxElongation largest {@code Feret^2 / area} kept for components of at least
+ *                      {@link #HAIR_MIN_FERET} px; infinity = no hair filter
  */
-public record PoreExtractor(double threshold, int minArea, int maxArea) {
+public record PoreExtractor(double threshold, int minArea, int maxArea, double maxElongation) {
     /** Ring width around a pore for its contrast, px (chessboard distance). */
     public static final int RING = 5;
+    /** Default {@code maxElongation}: a line five times as long as it is thick. */
+    public static final double HAIR_ELONGATION = 5;
+    /** Shorter components are never taken for hairs (their shape is a few pixels' noise). */
+    public static final double HAIR_MIN_FERET = 8;
+    /** Thicker components are never taken for hairs (a hair is 1-2 px thick at pore resolution, a pore 3-8 px). */
+    public static final double HAIR_MAX_WIDTH = 2.5;
 
     public PoreExtractor {
         if (minArea < 1 || maxArea < minArea) {
             throw new IllegalArgumentException("pore size limits must satisfy 1 <= minArea <= maxArea, got "
                     + minArea + ".." + maxArea);
         }
+        if (!(maxElongation >= 1)) {
+            throw new IllegalArgumentException("the largest pore elongation must be >= 1, got " + maxElongation);
+        }
     }
 
-    /** No upper size limit. */
+    /** The default hair filter ({@link #HAIR_ELONGATION}). */
+    public PoreExtractor(double threshold, int minArea, int maxArea) {
+        this(threshold, minArea, maxArea, HAIR_ELONGATION);
+    }
+
+    /** No upper size limit, the default hair filter. */
     public PoreExtractor(double threshold, int minArea) {
         this(threshold, minArea, Integer.MAX_VALUE);
+    }
+
+    /** The same extractor with another hair filter (infinity = none). */
+    public PoreExtractor withMaxElongation(double newMaxElongation) {
+        return new PoreExtractor(threshold, minArea, maxArea, newMaxElongation);
     }
 
     /**
@@ -86,15 +114,22 @@ public record PoreExtractor(double threshold, int minArea, int maxArea) {
                 sumL[k] += l[i];
             }
         }
+        boolean[] keep = new boolean[n + 1];
+        Outline[] outlines = new Outline[n + 1];
+        for (int k = 1; k <= n; k++) {
+            if (area[k] < minArea || area[k] > maxArea) continue;
+            outlines[k] = Outline.trace(labels, w, h, k, first[k] % w, first[k] / w);
+            double feret = outlines[k].feret();
+            boolean hair = feret >= HAIR_MIN_FERET && area[k] / feret <= HAIR_MAX_WIDTH && feret * feret / area[k] > maxElongation;
+            keep[k] = !hair;
+        }
         Mask poreMask = new Mask(w, h);
         boolean[] out = poreMask.bits();
-        boolean[] keep = new boolean[n + 1];
-        for (int k = 1; k <= n; k++) keep[k] = area[k] >= minArea && area[k] <= maxArea;
         for (int i = 0; i < labels.length; i++) out[i] = keep[labels[i]];
         List<Pore> pores = new ArrayList<>();
         for (int k = 1; k <= n; k++) {
             if (!keep[k]) continue;
-            Outline outline = Outline.trace(labels, w, h, k, first[k] % w, first[k] / w);
+            Outline outline = outlines[k];
             double perimeter = outline.perimeter();
             double circularity = Math.min(1, 4 * Math.PI * area[k] / (perimeter * perimeter));
             double poreLuma = sumL[k] / area[k];

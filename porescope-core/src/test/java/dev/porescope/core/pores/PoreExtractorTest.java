@@ -87,7 +87,9 @@ class PoreExtractorTest {
             int h = 12 + random.nextInt(20);
             Plane probability = new Plane(w, h);
             for (int i = 0; i < w * h; i++) probability.values()[i] = random.nextFloat() < 0.35 ? 1f : 0f;
-            PoreResult r = new PoreExtractor(0.5, 1).extract(probability, filled(w, h, 0.5f), null);
+            // no hair filter: random blobs are often thin lines
+            PoreResult r = new PoreExtractor(0.5, 1).withMaxElongation(Double.POSITIVE_INFINITY)
+                    .extract(probability, filled(w, h, 0.5f), null);
             Components c = Components.of(Mask.threshold(probability, 0.5f));
             assertEquals(c.count(), r.pores().size());
             for (Pore pore : r.pores()) {
@@ -152,5 +154,25 @@ class PoreExtractorTest {
                         "radius " + radius + ": " + outline.perimeter() + " vs " + circle);
             }
         }
+    }
+
+    @Test
+    void thinLongComponentsAreHairsNotPores() {
+        Plane probability = filled(80, 40, 0.1f);
+        Plane luma = filled(80, 40, 0.5f);
+        fillRect(probability, 5, 10, 30, 1, 0.9f);   // a hair: 30 x 1 px (elongation 30, 1 px thick)
+        fillRect(probability, 5, 20, 30, 2, 0.9f);   // a thicker hair: 30 x 2 px (elongation 15, 2 px thick)
+        fillRect(probability, 50, 10, 5, 5, 0.9f);   // a round pore
+        fillRect(probability, 50, 25, 16, 4, 0.9f);  // two touching pores: long (16 px) but 4 px thick
+        fillRect(probability, 70, 30, 6, 1, 0.9f);   // short line: too short to tell from a pore
+        PoreResult filtered = new PoreExtractor(0.5, 1).extract(probability, luma, null);
+        assertEquals(List.of(25, 64, 6), filtered.pores().stream().map(Pore::area).toList(),
+                "hairs dropped; round pore, pore chain and short line kept");
+        assertEquals(25 + 64 + 6, filtered.poreMask().count(), "the mask holds only the kept pores");
+        assertEquals(List.of(1, 2, 3), filtered.pores().stream().map(Pore::id).toList(), "ids stay 1.. without gaps");
+
+        PoreResult unfiltered = new PoreExtractor(0.5, 1).withMaxElongation(Double.POSITIVE_INFINITY)
+                .extract(probability, luma, null);
+        assertEquals(5, unfiltered.pores().size(), "without the hair filter every component is a pore");
     }
 }

@@ -1,4 +1,4 @@
-package dev.porescope.cli.report;
+package dev.porescope.core.overlay;
 
 /**
  * Pore size to colour, small to large: blue, cyan, green, yellow, red (a turbo-like map, readable
