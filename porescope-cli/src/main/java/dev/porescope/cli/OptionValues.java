@@ -90,9 +90,9 @@ public final class OptionValues {
         @Override
         public String convert(String value) {
             String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.equals(Preprocessing.STANDARDIZE) || v.equals(Preprocessing.NONE)) return v;
-            throw new TypeConversionException("'" + value + "' is not a normalisation; use " + Preprocessing.STANDARDIZE
-                    + " or " + Preprocessing.NONE);
+            if (v.equals(Preprocessing.STANDARDIZE) || v.equals(Preprocessing.LOCAL) || v.equals(Preprocessing.NONE)) return v;
+            throw new TypeConversionException("'" + value + "' is not a normalisation; use " + Preprocessing.LOCAL + ", "
+                    + Preprocessing.STANDARDIZE + " or " + Preprocessing.NONE);
         }
     }
 

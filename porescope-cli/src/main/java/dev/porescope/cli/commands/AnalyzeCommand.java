@@ -7,7 +7,6 @@ import dev.porescope.cli.ModelLoader;
 import dev.porescope.cli.OptionValues;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
-import dev.porescope.cli.analyze.CardOverride;
 import dev.porescope.cli.analyze.Outcome;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
@@ -120,6 +119,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--tile", converter = OptionValues.AtLeastOne.class, paramLabel = "PX", description = "Tile side for the model (default: 512, or more for a model with a large margin).")
     Integer tile;
 
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Decision threshold on the pore probability, instead of the model card's (which the file keeps).")
+    Double threshold;
+
     @Mixin
     PreprocessOptions preprocess;
 
@@ -159,7 +162,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try (SegmentationModel loaded = ModelLoader.load(modelName, null, runtimeThreads)) {
             Map<String, Object> overrides = preprocess.overrides();
             SegmentationModel used = overrides.isEmpty() ? loaded
-                    : new CardOverride(loaded, preprocess.apply(loaded.card().preprocessing()));
+                    : SegmentationModel.withCard(loaded, loaded.card().withPreprocessing(
+                            preprocess.apply(loaded.card().preprocessing())));
+            used = Thresholds.apply(used, threshold);
             PoreAnalyzer analyzer = new PoreAnalyzer(used)
                     .withThreads(tileThreads)
                     .withPixelSizeUm(pixelSizeUm);

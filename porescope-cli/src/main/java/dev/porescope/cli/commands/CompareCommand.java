@@ -82,6 +82,10 @@ public final class CompareCommand implements Callable<Integer> {
                     + " is built, else torchscript with a warning (default: ${DEFAULT-VALUE}).")
     PtlRuntime ptlRuntime;
 
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Decision threshold on the pore probability, for both models instead of their cards' (which the files keep).")
+    Double threshold;
+
     @Mixin
     ImageOptions images;
 
@@ -104,8 +108,8 @@ public final class CompareCommand implements Callable<Integer> {
         DataFolder.Entry worstEntry = null;
         ModelCard serverCard, deviceCard;
         Device opened;
-        try (SegmentationModel serverModel = ModelLoader.load(server, null);
-             SegmentationModel deviceModel = (opened = openDevice(err)).model()) {
+        try (SegmentationModel serverModel = Thresholds.apply(ModelLoader.load(server, null), threshold);
+             SegmentationModel deviceModel = Thresholds.apply((opened = openDevice(err)).model(), threshold)) {
             serverCard = serverModel.card();
             deviceCard = deviceModel.card();
             for (String difference : ParityReport.settingDifferences(serverCard, deviceCard)) {
@@ -146,6 +150,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (opened.note() != null) doc.put("device_runtime_note", opened.note());
             doc.put("data", data.toString());
             doc.put("seed", seed);
+            doc.put("threshold", threshold != null ? threshold : (Object) "model cards");
             String text = Json.write(doc, true);
             AtomicFiles.write(json, tmp -> Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8));
             err.println("porescope: wrote " + json);

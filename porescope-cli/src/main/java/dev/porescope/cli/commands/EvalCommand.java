@@ -53,6 +53,10 @@ public final class EvalCommand implements Callable<Integer> {
             + " (same as --model dog-fit; the scores are then on the data it was fitted on).")
     boolean fit;
 
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Decision threshold on the pore probability, instead of the model card's (which the file keeps).")
+    Double threshold;
+
     @Mixin
     ImageOptions images;
 
@@ -77,7 +81,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         EvalResult result;
-        try (SegmentationModel segmentation = ModelLoader.load(modelName, () -> photos);
+        try (SegmentationModel segmentation = Thresholds.apply(ModelLoader.load(modelName, () -> photos), threshold);
              Progress progress = Progress.start("eval", photos.size(), System.err)) {
             result = Evaluator.evaluate(segmentation, photos, progress::stepTo);
         }
@@ -110,6 +114,7 @@ public final class EvalCommand implements Callable<Integer> {
         report.put("model_name", r.model());
         report.put("runtime", r.runtime());
         report.put("threshold", r.threshold());
+        report.put("threshold_from", threshold != null ? "--threshold" : "model card");
         report.put("min_area", r.minArea());
         report.put("data", data.stream().map(Path::toString).toList());
         report.put("images", r.images());

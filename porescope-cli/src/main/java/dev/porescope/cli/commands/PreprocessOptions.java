@@ -23,8 +23,12 @@ public final class PreprocessOptions {
     @Option(names = "--sharpen-sigma", converter = OptionValues.ZeroOrPositive.class, paramLabel = "PX", description = "Unsharp-mask blur sigma. Default: the model card's.")
     Double sharpenSigma;
 
-    @Option(names = "--normalize", converter = OptionValues.Normalize.class, paramLabel = "MODE", description = "Per-photo normalisation: standardize or none. Default: the model card's.")
+    @Option(names = "--normalize", converter = OptionValues.Normalize.class, paramLabel = "MODE", description = "Normalisation: standardize (whole photo), local (moving window) or none. Default: the model card's.")
     String normalize;
+
+    @Option(names = "--normalize-sigma", paramLabel = "PX", description = "Sigma of the moving window of --normalize local. Default: the model card's, else "
+            + Preprocessing.DEFAULT_LOCAL_SIGMA + ".")
+    Double normalizeSigma;
 
     /** The options given, by name (empty when none). */
     public Map<String, Object> overrides() {
@@ -34,6 +38,7 @@ public final class PreprocessOptions {
         if (sharpenSigma != null) m.put("sharpenSigma", sharpenSigma);
         if (sharpenAmount != null) m.put("sharpenAmount", sharpenAmount);
         if (normalize != null) m.put("normalize", normalize);
+        if (normalizeSigma != null) m.put("normalizeSigma", normalizeSigma);
         return m;
     }
 
@@ -45,12 +50,16 @@ public final class PreprocessOptions {
         if (sharpenAmountUsed > 0 && !(sharpenSigmaUsed > 0)) {
             sharpenSigmaUsed = 1; // the card had sharpening off with no sigma; a sensible unsharp-mask radius
         }
+        String normalizeUsed = normalize != null ? normalize : base.normalize();
+        double normalizeSigmaUsed = !Preprocessing.LOCAL.equals(normalizeUsed) ? 0
+                : normalizeSigma != null ? normalizeSigma
+                : base.isLocal() ? base.normalizeSigma() : Preprocessing.DEFAULT_LOCAL_SIGMA;
         try {
             return new Preprocessing(
                     flattenSigma != null ? flattenSigma : base.flattenSigma(),
                     blurSigma != null ? blurSigma : base.blurSigma(),
                     sharpenSigmaUsed, sharpenAmountUsed,
-                    normalize != null ? normalize : base.normalize());
+                    normalizeUsed, normalizeSigmaUsed);
         } catch (IllegalArgumentException e) {
             throw new UserException("bad preprocessing option: " + e.getMessage(), e);
         }

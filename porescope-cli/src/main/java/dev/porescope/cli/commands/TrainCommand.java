@@ -6,6 +6,7 @@ import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.nativ.TorchException;
@@ -100,6 +101,45 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sharpen", converter = OptionValues.ZeroOrPositive.class, defaultValue = "0", paramLabel = "AMOUNT", description = "Preprocessing: unsharp-mask amount (sigma 1), 0 = off (default: ${DEFAULT-VALUE}).")
     double sharpen;
 
+    @Option(names = "--normalize", converter = OptionValues.Normalize.class, defaultValue = "local", paramLabel = "MODE",
+            description = "Preprocessing: local (zero mean, unit deviation under a moving window of --normalize-sigma;"
+                    + " what a pore looks like then does not depend on the rest of the photo) or standardize (whole photo,"
+                    + " the models made before local existed) (default: ${DEFAULT-VALUE}).")
+    String normalize;
+
+    @Option(names = "--normalize-sigma", converter = OptionValues.Positive.class, defaultValue = "32", paramLabel = "PX",
+            description = "Sigma of the moving window of --normalize local (default: ${DEFAULT-VALUE}).")
+    double normalizeSigma;
+
+    @Option(names = "--scale-jitter", converter = OptionValues.ZeroOrPositive.class, defaultValue = "0", paramLabel = "J",
+            description = "Scale augmentation: resample each patch at a random scale in 1/(1+J)..1+J (pore size varies with"
+                    + " camera distance); needs --normalize local (default: ${DEFAULT-VALUE}).")
+    double scaleJitter;
+
+    @Option(names = "--init", paramLabel = "MODEL.pt",
+            description = "Fine-tune this PoreScope .pt (e.g. the embedded default's default.pt) instead of starting from"
+                    + " random weights; its spec and preprocessing are kept (--spec and the preprocessing options are then"
+                    + " ignored).")
+    Path init;
+
+    @Option(names = "--warm-start", paramLabel = "MODEL.pt",
+            description = "Start from this .pt's weights (same --spec) but train with this run's preprocessing options:"
+                    + " a warm start when the preprocessing changes. Not with --init or --folds.")
+    Path warmStart;
+
+    @Option(names = "--folds", converter = OptionValues.ZeroOrMore.class, defaultValue = "0", paramLabel = "K",
+            description = "Cross-validate the recipe instead of training one model: K spatial folds (horizontal bands"
+                    + " with equal ROI shares of every photo, a gap of the network's receptive-field margin between"
+                    + " training and test rows), train on K-1, score the held-out fold; writes MODEL-fold1.pt ...,"
+                    + " MODEL.crossval.json and .md, and prints the per-fold table, mean +- std and the"
+                    + " cross-validated threshold. 0 = off (default).")
+    int folds;
+
+    @Option(names = "--threshold", converter = OptionValues.Share.class, paramLabel = "T",
+            description = "Decision threshold written into the card when there is no validation (--val-split 0), e.g."
+                    + " the cross-validated one from --folds. Default: chosen on validation, else 0.5.")
+    Double threshold;
+
     @Option(names = "--min-area", converter = OptionValues.ZeroOrMore.class, defaultValue = "4", paramLabel = "PX", description = "Smallest pore kept, in pixels (default: ${DEFAULT-VALUE}).")
     int minArea;
 
@@ -157,7 +197,32 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.isDirectory(parent)) {
             throw new UserException("folder " + parent + " for --out does not exist; create it first");
         }
-        Preprocessing preprocessing = new Preprocessing(flatten, blur, 1, sharpen, Preprocessing.STANDARDIZE);
+        Preprocessing preprocessing;
+        try {
+            preprocessing = new Preprocessing(flatten, blur, 1, sharpen, normalize,
+                    Preprocessing.LOCAL.equals(normalize) ? normalizeSigma : 0);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("bad preprocessing option: " + e.getMessage());
+        }
+        if (init != null) {
+            ModelCard card = initCard(init);
+            unet = card.spec();
+            preprocessing = card.preprocessing();
+            err.println("porescope: fine-tuning " + init + " (spec " + unet.name() + ", its preprocessing)");
+        }
+        if (warmStart != null) {
+            if (init != null || folds != 0) {
+                throw new UserException("--warm-start goes without --init and --folds");
+            }
+            UNetSpec warm = initCard(warmStart).spec();
+            if (!warm.equals(unet)) {
+                throw new UserException("--warm-start " + warmStart + " has spec '" + warm.name() + "', this run '"
+                        + unet.name() + "'; give --spec " + warm.name());
+            }
+        }
+        if (threshold != null && !(threshold > 0 && threshold < 1)) {
+            throw new UserException("--threshold must be between 0 and 1 (exclusive), got " + threshold);
+        }
         TrainConfig config;
         try {
             config = TrainConfig.defaults(unet, steps, out)
@@ -167,7 +232,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .withData(synthetic, syntheticShare, !noAugment, preprocessing)
                     .withSchedule(validateEvery, checkpointEvery)
                     .withSeed(seed)
-                    .withName(name == null ? unet.name() : name, threads, out);
+                    .withName(name == null ? unet.name() : name, threads, out)
+                    .withScaleJitter(scaleJitter);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
@@ -177,6 +243,9 @@ public final class TrainCommand implements Callable<Integer> {
         List<LabelledImage> photos = new ArrayList<>();
         for (Path dir : data) {
             photos.addAll(DataFolder.load(dir, images.files()));
+        }
+        if (folds != 0) {
+            return CrossvalReport.run(config, photos, folds, init, data, stdout, err);
         }
         List<LabelledImage> training;
         List<LabelledImage> validation = new ArrayList<>();
@@ -197,6 +266,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Validator validator = validation.isEmpty() ? null : new HeldOutValidator(validation, preprocessing, minArea);
+        if (threshold != null && validator != null) {
+            throw new UserException("--threshold sets the card's threshold when there is no validation; add --val-split 0");
+        }
         err.printf(Locale.ROOT, "porescope: training %s (%,d parameters) on %d photo(s)%s, validating on %d, %d steps of %d x %dx%d%n",
                 unet.name(), unet.parameterCount(), training.size(), synthetic > 0 ? " + " + synthetic + " synthetic" : "",
                 validation.size(), steps, batch, patch, patch);
@@ -206,7 +278,11 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Result result;
         try (Progress bar = Progress.start("train " + unet.name(), steps, System.err)) {
             double[] lastDice = {Double.NaN};
-            result = new Trainer(config, training, validator).run(resume, new Trainer.Listener() {
+            Trainer trainer = new Trainer(config, training, validator);
+            if (init != null) trainer.initFrom(init);
+            if (warmStart != null) trainer.warmStartFrom(warmStart);
+            if (threshold != null) trainer.fixedThreshold(threshold);
+            result = trainer.run(resume, new Trainer.Listener() {
                 @Override
                 public void started(int fromStep, int total) {
                     if (fromStep > 0) {
@@ -242,6 +318,21 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.println("checkpoint: " + config.checkpoint());
         stdout.println("log: " + config.logCsv() + ", " + config.logJson() + ", " + png);
         return 0;
+    }
+
+    private static ModelCard initCard(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": no such file; give a PoreScope .pt model");
+        }
+        try {
+            ModelCard card = dev.porescope.core.modelfile.ModelFileReader.read(file).card();
+            if (card.spec() == null) {
+                throw new UserException(file + " has no network spec (a DoG model?); give a trained U-Net .pt");
+            }
+            return card;
+        } catch (dev.porescope.core.modelfile.ModelFileException e) {
+            throw new UserException(file + ": " + e.getMessage());
+        }
     }
 
     static UNetSpec spec(String name) {

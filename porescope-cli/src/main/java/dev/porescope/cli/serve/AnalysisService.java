@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.porescope.cli.Messages;
 import dev.porescope.cli.UserException;
-import dev.porescope.cli.analyze.CardOverride;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.io.AtomicFiles;
@@ -220,7 +219,7 @@ public final class AnalysisService implements AutoCloseable {
     /** The photo through {@link PhotoAnalysis} with every output, as {@code analyze --out-dir} writes them. */
     private Stored analyzeNow(String id, String stem, Path dir, Path photo, Options options) throws IOException {
         SegmentationModel used = options.threshold() == null ? model
-                : new CardOverride(model, model.card().withThreshold(options.threshold()));
+                : SegmentationModel.withCard(model, model.card().withThreshold(options.threshold()));
         PoreAnalyzer analyzer = new PoreAnalyzer(used)
                 .withThreads(Math.max(1, limits.threadsPerPhoto()))
                 .withPixelSizeUm(options.pixelSizeUm());

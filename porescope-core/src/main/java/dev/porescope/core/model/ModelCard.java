@@ -84,13 +84,13 @@ public record ModelCard(@JsonProperty("format") String format, @JsonProperty("na
                 dataDigest, seed, steps, validation, libraries, newGolden, extra);
     }
 
-    public ModelCard withThreshold(double newThreshold) {
-        return new ModelCard(format, name, spec, preprocessing, newThreshold, minArea, runtime, precision,
+    public ModelCard withPreprocessing(Preprocessing newPreprocessing) {
+        return new ModelCard(format, name, spec, newPreprocessing, threshold, minArea, runtime, precision,
                 dataDigest, seed, steps, validation, libraries, golden, extra);
     }
 
-    public ModelCard withPreprocessing(Preprocessing newPreprocessing) {
-        return new ModelCard(format, name, spec, newPreprocessing, threshold, minArea, runtime, precision,
+    public ModelCard withThreshold(double newThreshold) {
+        return new ModelCard(format, name, spec, preprocessing, newThreshold, minArea, runtime, precision,
                 dataDigest, seed, steps, validation, libraries, golden, extra);
     }
 

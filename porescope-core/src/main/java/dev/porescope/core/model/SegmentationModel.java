@@ -32,4 +32,27 @@ public interface SegmentationModel extends AutoCloseable {
     /** Releases native resources; a no-op for pure-Java models. */
     @Override
     default void close() { }
+
+    /**
+     * {@code model} with another card (e.g. a {@code --threshold} or preprocessing option of a command):
+     * the analyzer reads its settings from the card, so an override travels the one path and is recorded
+     * wherever the card is. The model file keeps its own card. Closing it closes {@code model}.
+     */
+    static SegmentationModel withCard(SegmentationModel model, ModelCard card) {
+        return new SegmentationModel() {
+            @Override public Plane predict(Plane tile) { return model.predict(tile); }
+            @Override public int margin() { return model.margin(); }
+            @Override public int sizeMultiple() { return model.sizeMultiple(); }
+            @Override public ModelCard card() { return card; }
+            @Override public void close() { model.close(); }
+        };
+    }
+
+    /** {@code model} with decision threshold {@code threshold} in its card (see {@link #withCard}). */
+    static SegmentationModel withThreshold(SegmentationModel model, double threshold) {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be between 0 and 1 (exclusive), got " + threshold);
+        }
+        return withCard(model, model.card().withThreshold(threshold));
+    }
 }

@@ -108,4 +108,83 @@ class PreprocessingTest {
         assertTrue(json.contains("\"flattenSigma\":25.0"), json);
         assertEquals(p, Json.read(json, Preprocessing.class));
     }
+
+    @Test
+    void cardsWrittenBeforeLocalNormalisationReadAndWriteAsBefore() {
+        String old = "{\"flattenSigma\":16.0,\"blurSigma\":0.0,\"sharpenSigma\":1.0,\"sharpenAmount\":0.0,\"normalize\":\"standardize\"}";
+        Preprocessing p = Json.read(old, Preprocessing.class);
+        assertEquals(new Preprocessing(16, 0, 1, 0, Preprocessing.STANDARDIZE), p);
+        assertEquals(old, Json.write(p));
+        Preprocessing local = Preprocessing.local(16, 32);
+        assertTrue(Json.write(local).contains("\"normalizeSigma\":32.0"), Json.write(local));
+        assertEquals(local, Json.read(Json.write(local), Preprocessing.class));
+        assertThrows(IllegalArgumentException.class, () -> new Preprocessing(0, 0, 1, 0, Preprocessing.LOCAL, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Preprocessing(0, 0, 1, 0, Preprocessing.STANDARDIZE, 8));
+    }
+
+    /** Skin texture with a dark rectangle (a brow, hair) in rows {@code [y0, y1)}, or none when y0 == y1. */
+    private static Plane skinWithDarkBand(int w, int h, int y0, int y1) {
+        Plane p = noise(w, h, 7);
+        for (int y = y0; y < y1; y++) {
+            for (int x = 0; x < w; x++) p.set(x, y, 0.05f + 0.1f * p.get(x, y));
+        }
+        return p;
+    }
+
+    @Test
+    void localNormalisationDoesNotDependOnFarAwayContentButWholePhotoStandardisationDoes() {
+        int w = 160, h = 400;
+        Plane plain = skinWithDarkBand(w, h, 0, 0);
+        Plane withBrow = skinWithDarkBand(w, h, 0, 120); // the top 120 rows are dark
+        Preprocessing local = Preprocessing.local(16, 16);
+        Preprocessing global = new Preprocessing(16, 0, 1, 0, Preprocessing.STANDARDIZE);
+        // rows from 300 on lie beyond the reach of both blurs (3 sigma each plus the fast blur's blocks)
+        double localDiff = maxDiff(local.apply(plain), local.apply(withBrow), 300, h);
+        double globalDiff = maxDiff(global.apply(plain), global.apply(withBrow), 300, h);
+        assertTrue(localDiff < 1e-4, "local input changed by " + localDiff);
+        assertTrue(globalDiff > 0.1, "whole-photo standardisation changed by only " + globalDiff);
+    }
+
+    private static double maxDiff(Plane a, Plane b, int y0, int y1) {
+        double m = 0;
+        for (int y = y0; y < y1; y++) for (int x = 0; x < a.width(); x++) m = Math.max(m, Math.abs(a.get(x, y) - b.get(x, y)));
+        return m;
+    }
+
+    @Test
+    void localNormalisationIsTheGaussianWeightedZScore() {
+        int w = 120, h = 100;
+        Plane in = noise(w, h, 9);
+        // a slow light gradient and a contrast change across the image: removed by the local z-score
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) in.set(x, y, 0.2f + in.get(x, y) * (0.3f + 0.7f * x / w));
+        double sigma = 8;
+        Plane out = new Preprocessing(0, 0, 1, 0, Preprocessing.LOCAL, sigma).apply(in);
+        int[][] pixels = {{60, 50}, {30, 40}, {90, 60}, {45, 70}};
+        for (int[] px : pixels) {
+            // by definition, with direct sums over 4-sigma neighbourhoods (all inside the image):
+            // z = (in - m) / sqrt(v), m(p) = weighted mean of in around p, v(p) = weighted mean of (in(q) - m(q))^2
+            double m = weightedMean(in, px[0], px[1], sigma, (x, y) -> in.get(x, y));
+            double v = weightedMean(in, px[0], px[1], sigma, (x, y) -> {
+                double d = in.get(x, y) - weightedMean(in, x, y, sigma, (a, b) -> in.get(a, b));
+                return d * d;
+            });
+            double z = (in.get(px[0], px[1]) - m) / Math.sqrt(v);
+            assertEquals(z, out.get(px[0], px[1]), 0.03 + 0.02 * Math.abs(z), "pixel " + px[0] + "," + px[1]);
+        }
+    }
+
+    private interface PixelValue { double at(int x, int y); }
+
+    private static double weightedMean(Plane in, int cx, int cy, double sigma, PixelValue f) {
+        int r = (int) Math.ceil(4 * sigma);
+        double sw = 0, s = 0;
+        for (int y = Math.max(0, cy - r); y <= Math.min(in.height() - 1, cy + r); y++) {
+            for (int x = Math.max(0, cx - r); x <= Math.min(in.width() - 1, cx + r); x++) {
+                double g = Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * sigma * sigma));
+                sw += g;
+                s += g * f.at(x, y);
+            }
+        }
+        return s / sw;
+    }
 }

@@ -44,8 +44,8 @@ public record DataSplit(List<LabelledImage> training, List<LabelledImage> valida
                         + fraction + " of its height for validation; give more photos or a --val-split between "
                         + (1.0 / h) + " and " + (1 - 1.0 / h));
             }
-            top.add(crop(p, "-top", 0, h - band));
-            bottom.add(crop(p, "-bottom", h - band, band));
+            top.add(Folds.rows(p, "-top", 0, h - band));
+            bottom.add(Folds.rows(p, "-bottom", h - band, h));
         }
         return new DataSplit(top, bottom);
     }
@@ -71,11 +71,5 @@ public record DataSplit(List<LabelledImage> training, List<LabelledImage> valida
             }
         }
         return 0;
-    }
-
-    private static LabelledImage crop(LabelledImage p, String suffix, int y, int height) {
-        int w = p.luma().width();
-        return new LabelledImage(p.name() + suffix, p.luma().crop(0, y, w, height), p.label().crop(0, y, w, height),
-                p.roi().crop(0, y, w, height));
     }
 }

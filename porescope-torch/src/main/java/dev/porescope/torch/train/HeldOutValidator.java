@@ -23,6 +23,11 @@ public final class HeldOutValidator implements Validator {
     static final double[] THRESHOLDS = {0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75,
         0.8, 0.85, 0.9, 0.95};
 
+    /** The thresholds tried, in order (a copy). */
+    public static double[] thresholds() {
+        return THRESHOLDS.clone();
+    }
+
     private final List<LabelledImage> photos;
     private final List<Plane> inputs = new ArrayList<>();
     private final int minArea;
@@ -40,13 +45,22 @@ public final class HeldOutValidator implements Validator {
 
     @Override
     public Result validate(SegmentationModel model) {
+        Result best = null;
+        for (Result r : scores(model)) {
+            if (best == null || r.score() > best.score()) best = r;
+        }
+        return best;
+    }
+
+    /** The scores at every threshold of {@link #THRESHOLDS}, in that order (the network runs once). */
+    public List<Result> scores(SegmentationModel model) {
         List<Plane> probabilities = new ArrayList<>();
         // PoreAnalyzer's model stage on the inputs preprocessed once above
         PoreAnalyzer analyzer = new PoreAnalyzer(model);
         for (Plane input : inputs) {
             probabilities.add(analyzer.predict(input, PoreAnalyzer.Listener.NONE));
         }
-        Result best = null;
+        List<Result> all = new ArrayList<>();
         for (double t : THRESHOLDS) {
             PooledScore score = new PooledScore();
             PoreExtractor extractor = new PoreExtractor(t, Math.max(1, minArea));
@@ -56,9 +70,8 @@ public final class HeldOutValidator implements Validator {
             }
             Map<String, Double> m = new LinkedHashMap<>(score.metrics());
             m.put("threshold", t);
-            Result r = new Result(score.pixel().dice(), score.pores().f1(), t, m);
-            if (best == null || r.score() > best.score()) best = r;
+            all.add(new Result(score.pixel().dice(), score.pores().f1(), t, m));
         }
-        return best;
+        return all;
     }
 }

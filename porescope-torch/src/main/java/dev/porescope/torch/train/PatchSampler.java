@@ -1,7 +1,9 @@
 package dev.porescope.torch.train;
 
 import dev.porescope.core.data.LabelledImage;
+import dev.porescope.core.image.Mirror;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.preprocess.Gaussian;
 import dev.porescope.core.preprocess.Preprocessing;
 
 import java.util.ArrayList;
@@ -12,22 +14,36 @@ import java.util.SplittableRandom;
 /**
  * Draws training batches: random square patches, a share of them centred on pore pixels and on
  * hard distractors (dark pixels that are not pores), with flips, 90-degree rotations and
- * photometric augmentation, then the card's preprocessing over a context window around the
- * patch. Every batch depends only on (seed, step), so a resumed run sees the same batches.
+ * photometric augmentation. Every batch depends only on (seed, step), so a resumed run sees the
+ * same batches.
+ *
+ * <p>With local normalisation ({@link Preprocessing#isLocal()}) every photo goes through the card's
+ * {@link Preprocessing#apply} once, whole, exactly as at inference, and patches are cut from that:
+ * with augmentation off a patch is bit for bit the inference input at the same pixels. Geometric
+ * augmentation (flips, rotations, optional scale) resamples the preprocessed photo; photometric
+ * augmentation acts on the normalised values ({@link #photometric}). With whole-photo
+ * standardisation (cards made before local normalisation) the old path stays: augmentation on a
+ * context window, then the card's preprocessing of that window.
  */
 final class PatchSampler {
     private final List<Source> sources = new ArrayList<>();
     private final double[] cumulativeWeight;
     private final TrainConfig config;
 
-    /** One batch as flat arrays: x [N,1,P,P], target one-hot [N,2,P,P], per-pixel loss weight [N,1,P,P], label and ROI [N,1,P,P]. */
-    record Batch(float[] x, float[] oneHot, float[] weight, float[] label, float[] roi, int size, int patch) { }
+    /**
+     * One batch as flat arrays: x [N,1,P,P], target one-hot [N,2,P,P], per-pixel loss weight [N,1,P,P],
+     * label and ROI [N,1,P,P]; {@code origins} [N,3]: photo name index, left and top pixel of each patch
+     * when it was cut without rotation or scaling (else -1), for checks.
+     */
+    record Batch(float[] x, float[] oneHot, float[] weight, float[] label, float[] roi, int size, int patch, int[] origins) { }
 
     /**
      * @param sample luma values at random pixels of the whole photo, for whole-photo statistics
      * @param mean   mean luma of the whole photo
+     * @param input  the whole photo through the card's preprocessing (local normalisation), else null
      */
-    record Source(LabelledImage image, int[] pores, int[] distractors, int[] roiPixels, float[] sample, double mean) { }
+    record Source(LabelledImage image, int[] pores, int[] distractors, int[] roiPixels, float[] sample, double mean,
+                  Plane input) { }
 
     private static final int SAMPLE = 4096;
 
@@ -39,8 +55,8 @@ final class PatchSampler {
     PatchSampler(List<LabelledImage> real, List<LabelledImage> synthetic, TrainConfig config) {
         this.config = config;
         if (real.isEmpty() && synthetic.isEmpty()) throw new IllegalArgumentException("no training images");
-        List<Source> realSources = index(real);
-        List<Source> syntheticSources = index(synthetic);
+        List<Source> realSources = index(real, config.preprocessing());
+        List<Source> syntheticSources = index(synthetic, config.preprocessing());
         sources.addAll(realSources);
         sources.addAll(syntheticSources);
         if (sources.isEmpty()) {
@@ -61,11 +77,11 @@ final class PatchSampler {
         }
     }
 
-    private static List<Source> index(List<LabelledImage> images) {
+    private static List<Source> index(List<LabelledImage> images, Preprocessing pre) {
         List<Source> indexed = new ArrayList<>();
         for (LabelledImage img : images) {
             checkFinite(img);
-            Source s = index(img);
+            Source s = index(img, pre.isLocal() ? pre.apply(img.luma()) : null);
             if (s.roiPixels.length > 0) indexed.add(s);
         }
         return indexed;
@@ -79,7 +95,7 @@ final class PatchSampler {
         }
     }
 
-    private static Source index(LabelledImage img) {
+    private static Source index(LabelledImage img, Plane input) {
         float[] luma = img.luma().values();
         boolean[] label = img.label().bits();
         boolean[] roi = img.roi().bits();
@@ -120,7 +136,7 @@ final class PatchSampler {
             sample[i] = luma[sample.length == n ? i : r.nextInt(n)];
             sum += sample[i];
         }
-        return new Source(img, Arrays.copyOf(poreIdx, pores), distractors, Arrays.copyOf(roiIdx, rois), sample, sum / sample.length);
+        return new Source(img, Arrays.copyOf(poreIdx, pores), distractors, Arrays.copyOf(roiIdx, rois), sample, sum / sample.length, input);
     }
 
     /** The batch of step {@code step}. */
@@ -133,9 +149,13 @@ final class PatchSampler {
         float[] weight = new float[n * area];
         float[] label = new float[n * area];
         float[] roi = new float[n * area];
+        int[] origins = new int[n * 3];
         for (int b = 0; b < n; b++) {
             SplittableRandom r = new SplittableRandom(mix(config.seed(), step, b));
-            Sample s = sample(r);
+            Sample s = config.preprocessing().isLocal() ? cut(r) : sample(r);
+            origins[3 * b] = sources.indexOf(s.source);
+            origins[3 * b + 1] = s.left;
+            origins[3 * b + 2] = s.top;
             System.arraycopy(s.input, 0, x, b * area, area);
             for (int i = 0; i < area; i++) {
                 boolean pore = s.label[i];
@@ -146,20 +166,120 @@ final class PatchSampler {
                 weight[b * area + i] = inRoi ? (float) (pore ? config.poreWeight() : 1.0) : 0f;
             }
         }
-        return new Batch(x, oneHot, weight, label, roi, n, p);
+        return new Batch(x, oneHot, weight, label, roi, n, p, origins);
     }
 
-    private record Sample(float[] input, boolean[] label, boolean[] roi) { }
+    /** Name of the photo of a batch's {@code origins} index. */
+    String sourceName(int index) {
+        return sources.get(index).image.name();
+    }
+
+    private record Sample(float[] input, boolean[] label, boolean[] roi, Source source, int left, int top) { }
+
+    /** A patch centre: on a pore, on a hard distractor or anywhere in the ROI, with the configured shares. */
+    private int centre(SplittableRandom r, Source src) {
+        double u = r.nextDouble();
+        int[] pool = u < config.poreCentred() && src.pores.length > 0 ? src.pores
+                : u < config.poreCentred() + config.hardCentred() && src.distractors.length > 0 ? src.distractors
+                : src.roiPixels;
+        return pool[r.nextInt(pool.length)];
+    }
+
+    /**
+     * A patch cut from the preprocessed photo (local normalisation). Output pixel (x, y) reads the
+     * photo at {@code origin + R (x - c, y - c) * scale}: a flip, a 90-degree rotation and a scale
+     * about the patch centre, bilinear for the input, nearest for label and ROI. Without rotation
+     * and scaling it reads whole pixels, exactly.
+     */
+    private Sample cut(SplittableRandom r) {
+        Source src = pickSource(r);
+        LabelledImage img = src.image;
+        int w = img.luma().width();
+        int h = img.luma().height();
+        int p = config.patch();
+        int centre = centre(r, src);
+        int left = centre % w - p / 2 + r.nextInt(-p / 4, p / 4 + 1);
+        int top = centre / w - p / 2 + r.nextInt(-p / 4, p / 4 + 1);
+        boolean augment = config.augment();
+        int rot = augment ? r.nextInt(4) : 0;
+        boolean flip = augment && r.nextBoolean();
+        double j = config.scaleJitter();
+        double scale = augment && j > 0 ? Math.exp(Augmentation.uniform(r, -Math.log1p(j), Math.log1p(j))) : 1;
+        float[] in = src.input.values();
+        boolean[] lab = img.label().bits();
+        boolean[] rb = img.roi().bits();
+        float[] out = new float[p * p];
+        boolean[] label = new boolean[p * p];
+        boolean[] roi = new boolean[p * p];
+        double half = (p - 1) / 2.0;
+        for (int y = 0; y < p; y++) {
+            for (int x = 0; x < p; x++) {
+                double dx = (flip ? p - 1 - x : x) - half;
+                double dy = y - half;
+                for (int k = 0; k < rot; k++) {
+                    double t = dx;
+                    dx = -dy;
+                    dy = t;
+                }
+                double sx = left + half + dx * scale;
+                double sy = top + half + dy * scale;
+                int x0 = (int) Math.floor(sx);
+                int y0 = (int) Math.floor(sy);
+                float fx = (float) (sx - x0);
+                float fy = (float) (sy - y0);
+                int ax = Mirror.index(x0, w);
+                int ay = Mirror.index(y0, h);
+                float v = in[ay * w + ax];
+                if (fx != 0 || fy != 0) {
+                    int bx = Mirror.index(x0 + 1, w);
+                    int by = Mirror.index(y0 + 1, h);
+                    float top0 = v + fx * (in[ay * w + bx] - v);
+                    float bottom = in[by * w + ax] + fx * (in[by * w + bx] - in[by * w + ax]);
+                    v = top0 + fy * (bottom - top0);
+                }
+                int o = y * p + x;
+                out[o] = v;
+                int nx = (int) Math.round(sx);
+                int ny = (int) Math.round(sy);
+                int i = Mirror.index(ny, h) * w + Mirror.index(nx, w);
+                label[o] = lab[i];
+                // pixels outside the photo (reflected) never count in the loss
+                roi[o] = rb[i] && nx >= 0 && ny >= 0 && nx < w && ny < h;
+            }
+        }
+        if (augment) {
+            photometric(out, p, r);
+        }
+        boolean exact = rot == 0 && scale == 1;
+        return new Sample(out, label, roi, src, exact && !flip ? left : -1, exact && !flip ? top : -1);
+    }
+
+    /**
+     * Photometric augmentation of a locally normalised patch. Normalisation divides out brightness,
+     * contrast, gamma (locally linear) and uneven light on scales above its window, so those are not
+     * drawn here; what it leaves is drawn: a gain and an offset (a window's deviation and mean are
+     * estimates: a hair or a spot nearby moves them), defocus blur, and sensor noise relative to the
+     * skin's own texture.
+     */
+    static void photometric(float[] v, int p, SplittableRandom r) {
+        float gain = (float) Math.exp(Augmentation.uniform(r, -0.3, 0.3));
+        float offset = (float) Augmentation.uniform(r, -0.2, 0.2);
+        double blur = r.nextDouble() < 0.3 ? Augmentation.uniform(r, 0.4, 1.2) : 0;
+        double noise = r.nextDouble() < 0.5 ? Augmentation.uniform(r, 0.05, 0.4) : 0;
+        if (blur > 0) {
+            float[] b = Gaussian.blur(new Plane(p, p, v.clone()), blur).values();
+            System.arraycopy(b, 0, v, 0, v.length);
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] * gain + offset + (noise > 0 ? (float) (r.nextGaussian() * noise) : 0f);
+        }
+    }
 
     private Sample sample(SplittableRandom r) {
         Source src = pickSource(r);
         LabelledImage img = src.image;
         int w = img.luma().width();
-        double u = r.nextDouble();
-        int[] pool = u < config.poreCentred() && src.pores.length > 0 ? src.pores
-                : u < config.poreCentred() + config.hardCentred() && src.distractors.length > 0 ? src.distractors
-                : src.roiPixels;
-        int centre = pool[r.nextInt(pool.length)];
+        int centre = centre(r, src);
         int cx = centre % w;
         int cy = centre / w;
         int p = config.patch();
@@ -184,8 +304,8 @@ final class PatchSampler {
                     sx = c - 1 - sy;
                     sy = t;
                 }
-                int ix = reflect(ox + sx, w);
-                int iy = reflect(oy + sy, h);
+                int ix = Mirror.index(ox + sx, w);
+                int iy = Mirror.index(oy + sy, h);
                 int i = iy * w + ix;
                 int o = y * c + x;
                 luma[o] = img.luma().values()[i];
@@ -206,7 +326,7 @@ final class PatchSampler {
             System.arraycopy(label, (y + pad) * c + pad, patchLabel, y * p, p);
             System.arraycopy(roi, (y + pad) * c + pad, patchRoi, y * p, p);
         }
-        return new Sample(input.values(), patchLabel, patchRoi);
+        return new Sample(input.values(), patchLabel, patchRoi, src, -1, -1);
     }
 
     /**
@@ -245,13 +365,6 @@ final class PatchSampler {
             if (t < cumulativeWeight[i]) return sources.get(i);
         }
         return sources.get(sources.size() - 1);
-    }
-
-    private static int reflect(int i, int n) {
-        if (n == 1) return 0;
-        int period = 2 * (n - 1);
-        int m = Math.floorMod(i, period);
-        return m < n ? m : period - m;
     }
 
     /** A well-mixed seed for (seed, step, item), so batches need no RNG state to resume. */

@@ -53,7 +53,7 @@ public final class TrainBenchmark {
             roi[i] = 1;
             weight[i] = pore ? 3 : 1;
         }
-        PatchSampler.Batch data = new PatchSampler.Batch(x, oneHot, weight, label, roi, batch, patch);
+        PatchSampler.Batch data = new PatchSampler.Batch(x, oneHot, weight, label, roi, batch, patch, new int[0]);
         try (UNetModule module = UNetModule.create(spec, 1)) {
             TensorVector params = module.trainableParameters();
             Adam adam = new Adam(params, new AdamOptions(1e-3));

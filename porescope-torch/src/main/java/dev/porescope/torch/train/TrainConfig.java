@@ -32,12 +32,15 @@ import java.nio.file.Path;
  * @param seed             seed of everything random (weights, patches, augmentation, synthetic photos)
  * @param threads          libtorch threads (0 = all cores)
  * @param out              the model file written (best on validation, else last)
+ * @param scaleJitter      scale augmentation: each patch is resampled at a random scale within
+ *                         {@code 1 / (1 + j) .. 1 + j} (pore size varies with camera distance); 0 = off.
+ *                         Only with local normalisation (patches are then cut from the preprocessed photo)
  */
 public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int patch, double learningRate,
                           double minLrFraction, int warmupSteps, double poreWeight, double diceWeight,
                           double poreCentred, double hardCentred, boolean augment, Preprocessing preprocessing,
                           int minArea, int validateEvery, int checkpointEvery, int syntheticCount, double syntheticShare, long seed,
-                          int threads, Path out) {
+                          int threads, Path out, double scaleJitter) {
 
     public TrainConfig {
         if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
@@ -55,6 +58,12 @@ public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int 
         }
         if (poreWeight <= 0 || diceWeight < 0) throw new IllegalArgumentException("loss weights must be positive");
         if (syntheticCount < 0) throw new IllegalArgumentException("--synthetic must be >= 0, got " + syntheticCount);
+        if (!(scaleJitter >= 0 && scaleJitter <= 1)) {
+            throw new IllegalArgumentException("--scale-jitter must be in [0, 1], got " + scaleJitter);
+        }
+        if (scaleJitter > 0 && !preprocessing.isLocal()) {
+            throw new IllegalArgumentException("--scale-jitter needs local normalisation (--normalize local)");
+        }
         if (!(syntheticShare >= 0 && syntheticShare <= 1)) {
             throw new IllegalArgumentException("--synthetic-share must be in [0, 1], got " + syntheticShare);
         }
@@ -63,7 +72,7 @@ public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int 
     /** The defaults: 64x64 patches (the paper's input), batch 16, Adam 1e-3 with cosine decay. */
     public static TrainConfig defaults(UNetSpec spec, int steps, Path out) {
         return new TrainConfig(spec, spec.name(), steps, 16, 64, 1e-3, 0.02, Math.min(50, steps / 10), 3.0, 0.5,
-                0.5, 0.2, true, Preprocessing.standard(), 4, 250, 250, 0, 0.3, 1, 0, out);
+                0.5, 0.2, true, Preprocessing.standard(), 4, 250, 250, 0, 0.3, 1, 0, out, 0);
     }
 
     /** Learning rate at {@code step} (0-based): linear warm-up, then cosine decay. */
@@ -93,49 +102,55 @@ public record TrainConfig(UNetSpec spec, String name, int steps, int batch, int 
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(spec, name, newSteps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, syntheticShare, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out, scaleJitter);
     }
 
     public TrainConfig withBatch(int newBatch, int newPatch) {
         return new TrainConfig(spec, name, steps, newBatch, newPatch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, syntheticShare, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out, scaleJitter);
     }
 
     public TrainConfig withLearningRate(double lr, int newWarmup) {
         return new TrainConfig(spec, name, steps, batch, patch, lr, minLrFraction, newWarmup, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, syntheticShare, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out, scaleJitter);
     }
 
     public TrainConfig withSchedule(int newValidateEvery, int newCheckpointEvery) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, newValidateEvery, newCheckpointEvery,
-                syntheticCount, syntheticShare, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out, scaleJitter);
     }
 
     public TrainConfig withSeed(long newSeed) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, syntheticShare, newSeed, threads, out);
+                syntheticCount, syntheticShare, newSeed, threads, out, scaleJitter);
     }
 
     public TrainConfig withData(int newSyntheticCount, double newSyntheticShare, boolean newAugment,
                                Preprocessing newPreprocessing) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, newAugment, newPreprocessing, minArea, validateEvery, checkpointEvery,
-                newSyntheticCount, newSyntheticShare, seed, threads, out);
+                newSyntheticCount, newSyntheticShare, seed, threads, out, scaleJitter);
     }
 
     public TrainConfig withLoss(double newPoreWeight, double newDiceWeight) {
         return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, newPoreWeight,
                 newDiceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, syntheticShare, seed, threads, out);
+                syntheticCount, syntheticShare, seed, threads, out, scaleJitter);
+    }
+
+    public TrainConfig withScaleJitter(double jitter) {
+        return new TrainConfig(spec, name, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
+                diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
+                syntheticCount, syntheticShare, seed, threads, out, jitter);
     }
 
     public TrainConfig withName(String newName, int newThreads, Path newOut) {
         return new TrainConfig(spec, newName, steps, batch, patch, learningRate, minLrFraction, warmupSteps, poreWeight,
                 diceWeight, poreCentred, hardCentred, augment, preprocessing, minArea, validateEvery, checkpointEvery,
-                syntheticCount, syntheticShare, seed, newThreads, newOut);
+                syntheticCount, syntheticShare, seed, newThreads, newOut, scaleJitter);
     }
 }

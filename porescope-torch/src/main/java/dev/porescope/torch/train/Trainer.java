@@ -40,6 +40,9 @@ public final class Trainer {
     private final List<LabelledImage> training;
     private final Validator validator;
     private final TrainLog log = new TrainLog();
+    private Path init;
+    private boolean initPreprocessing;
+    private Double fixedThreshold;
 
     /** What happens during a run, for progress bars. */
     public interface Listener {
@@ -87,6 +90,26 @@ public final class Trainer {
 
     public TrainLog log() { return log; }
 
+    /**
+     * Starts from the weights of {@code model} (a PoreScope {@code .pt}) instead of random ones: fine-tuning.
+     * The config's spec and preprocessing must be the model's (see {@code train --init}).
+     */
+    public Trainer initFrom(Path model) {
+        this.init = model;
+        this.initPreprocessing = true;
+        return this;
+    }
+
+    /**
+     * Starts from the weights of {@code model} (same spec) but trains with this config's preprocessing:
+     * a warm start when the preprocessing changes (see {@code train --warm-start}).
+     */
+    public Trainer warmStartFrom(Path model) {
+        this.init = model;
+        this.initPreprocessing = false;
+        return this;
+    }
+
     /** Trains from scratch, or from {@link TrainConfig#checkpoint()} when {@code resume}. */
     public Result run(boolean resume, Listener listener) {
         Torch.init(config.threads());
@@ -105,6 +128,10 @@ public final class Trainer {
                 throw new TrainingException("--resume: no checkpoint at " + checkpoint + "; run without --resume to start");
             }
             state = Checkpoint.readState(checkpoint);
+            if (validator == null && fixedThreshold != null) {
+                state = new Checkpoint.State(state.config(), state.step(), state.bestScore(), state.bestStep(), fixedThreshold,
+                        state.bestMetrics(), state.seconds(), state.log());
+            }
             if (!state.config().equals(fingerprint)) {
                 throw new TrainingException("--resume: checkpoint " + checkpoint + " was made with other settings ("
                         + state.config() + "); use the same settings, or delete it to start over");
@@ -113,8 +140,8 @@ public final class Trainer {
             module.train(true);
             log.replace(state.log());
         } else {
-            state = new Checkpoint.State(fingerprint, 0, -1, 0, 0.5, Map.of(), 0, List.of());
-            module = UNetModule.create(config.spec(), config.seed());
+            state = new Checkpoint.State(fingerprint, 0, -1, 0, validator == null && fixedThreshold != null ? fixedThreshold : 0.5, Map.of(), 0, List.of());
+            module = init == null ? UNetModule.create(config.spec(), config.seed()) : fineTuned(init);
         }
         TensorVector params = module.trainableParameters();
         Adam adam = new Adam(params, new AdamOptions(config.learningRate()));
@@ -128,6 +155,28 @@ public final class Trainer {
             params.close();
             module.close();
         }
+    }
+
+    /**
+     * The card's threshold when there is no validation to choose it (e.g. the cross-validated one); on
+     * {@code --resume} of a finished run without validation, the model is written again with it.
+     */
+    public Trainer fixedThreshold(double threshold) {
+        this.fixedThreshold = threshold;
+        return this;
+    }
+
+    private UNetModule fineTuned(Path model) {
+        UNetModule m = UNetModule.load(model);
+        if (!m.spec().equals(config.spec())
+                || (initPreprocessing && !m.card().preprocessing().equals(config.preprocessing()))) {
+            m.close();
+            throw new TrainingException(model + ": its spec '" + m.spec().name() + "'"
+                    + (initPreprocessing ? " and preprocessing " + m.card().preprocessing() : "")
+                    + " differ from this run's; fine-tuning keeps the model's own");
+        }
+        m.train(true);
+        return m;
     }
 
     private Result loop(UNetModule module, Adam adam, PatchSampler sampler, Checkpoint.State state, String digest,
@@ -144,6 +193,11 @@ public final class Trainer {
         int lossCount = 0;
         int logEvery = Math.max(1, Math.min(25, config.steps() / 50));
         listener.started(start, config.steps());
+        if (start >= config.steps() && validator == null) {
+            // a finished run resumed, e.g. with the cross-validated --threshold: write the model with it
+            module.save(config.out(), card(digest, start, bestThreshold, bestMetrics));
+            return new Result(config.out(), config.steps(), start, bestMetrics, bestThreshold, log.rows());
+        }
         for (int step = start; step < config.steps(); step++) {
             double lr = config.learningRate(step);
             PatchSampler.Batch batch = sampler.batch(step);
@@ -280,6 +334,8 @@ public final class Trainer {
         extra.put("dice_weight", String.valueOf(config.diceWeight()));
         extra.put("synthetic", String.valueOf(config.syntheticCount()));
         extra.put("training_images", String.valueOf(training.size()));
+        if (config.scaleJitter() > 0) extra.put("scale_jitter", String.valueOf(config.scaleJitter()));
+        if (init != null) extra.put(initPreprocessing ? "fine_tuned_from" : "warm_started_from", init.getFileName().toString());
         return new ModelCard(ModelCard.FORMAT, config.name(), config.spec(), config.preprocessing(), threshold,
                 config.minArea(), ModelCard.RUNTIME_TORCHSCRIPT, ModelCard.FP32, digest, config.seed(), step, validation, libraries, List.of(), extra);
     }
