@@ -26,6 +26,26 @@ final class ServeClient {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** A server on 127.0.0.1, any free port, DoG model (pure Java: fast, no native runtime). */
+    /** No request of a test waits longer than this: a server that never answers fails the test, not CI's clock. */
+    static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(120);
+
+    /**
+     * One HTTP/1.1 exchange over a plain socket: writes {@code head} and {@code body}, half-closes, and
+     * returns everything the server sent (status line, headers, body) as text.
+     */
+    static String exchange(PoreServer server, String head, byte[] body) throws IOException {
+        URI u = uri(server, "/");
+        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     static PoreServer start(Path data, long maxUploadBytes, long maxPixels, long memoryBudgetBytes, int parallel) {
         AnalysisService analyses = new AnalysisService(DogModel.defaults(), "dog", new ImageFiles(maxPixels),
                 new AnalysisService.Limits(maxUploadBytes, memoryBudgetBytes, parallel, 1, 60, 32));
@@ -51,7 +71,7 @@ final class ServeClient {
     }
 
     static HttpResponse<byte[]> get(PoreServer server, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(server, path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HTTP.send(HttpRequest.newBuilder(uri(server, path)).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** POST of one file as multipart/form-data field {@code field}. */
@@ -69,7 +89,7 @@ final class ServeClient {
                 + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri(server, path))
+        HttpRequest request = HttpRequest.newBuilder(uri(server, path)).timeout(TIMEOUT)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.toByteArray()))
                         : HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
@@ -78,7 +98,7 @@ final class ServeClient {
 
     /** POST of a raw body. */
     static HttpResponse<byte[]> postRaw(PoreServer server, String path, byte[] content) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(server, path)).header("Content-Type", "application/octet-stream")
+        HttpRequest request = HttpRequest.newBuilder(uri(server, path)).timeout(TIMEOUT).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
