@@ -15,6 +15,7 @@
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: android-sample/build-apk.sh OUT.apk" >&2; exit 2; }
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+mkdir -p "$(dirname -- "$1")"   # readlink -f fails (silently, under set -e) when the folder does not exist yet
 OUT="$(readlink -f "$1")"
 MIN_SDK="${MIN_SDK:-26}"
 TARGET_SDK=34
