@@ -152,6 +152,8 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         } else {
             a.addAll(List.of("--json", outDir.resolve("skin.json").toString()));
         }
+        // a synthetic skin close-up has no face: the whole photo, unless a variant asks for zones itself
+        if (!variant.contains("--zones")) a.addAll(List.of("--zones", "none"));
         if (!variant.isBlank()) a.addAll(List.of(variant.strip().split("\\s+")));
         return a;
     }
