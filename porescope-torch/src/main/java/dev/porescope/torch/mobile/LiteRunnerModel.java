@@ -5,6 +5,7 @@ import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.modelfile.ModelFile;
 import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.parity.Golden;
 import dev.porescope.torch.TorchFiles;
 
 import java.io.BufferedInputStream;
@@ -109,7 +110,7 @@ public final class LiteRunnerModel implements SegmentationModel {
             model.close();
             throw Cards.bad(ptl, "the lite interpreter's output does not match the model card: " + e.getMessage(), e);
         }
-        return model;
+        return Golden.verifiedOnLoad(model, ptl.toString());
     }
 
     /** The runtime that computes the probabilities, e.g. {@code pytorch-lite-interpreter 1.13.1}. */
