@@ -119,9 +119,8 @@ public final class PhotoAnalysis {
             throw new UserException("the ROI " + settings.roiFile() + " is " + roi.width() + "x" + roi.height()
                     + " but the photo " + photo + " is " + w + "x" + h + " (after EXIF orientation); give an ROI of the photo's size");
         }
-        FaceZones zones = null;
-        if (roi == null && settings.zones()) {
-            zones = FaceZones.find(argb.argb(), w, h);
+        FaceZones zones = roi == null && settings.zones() ? FaceZones.find(argb.argb(), w, h) : null;
+        if (zones != null) {
             if (!zones.usable()) {
                 throw new UserException(photo + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
                         + " or --roi PNG to say where");
@@ -151,7 +150,6 @@ public final class PhotoAnalysis {
         PoreSummary summary = analysis.summary();
         analysis = null; // the probability is not needed for the files: 4 bytes a pixel less
         List<ZoneFigures> zoneFigures = zones == null ? List.of() : ZoneFigures.of(pores, zones, settings.pixelSizeUm());
-        FaceZones foundZones = zones;
 
         // the files are encoded at the same time; the JSON (on this thread) ends with the timings, once the others are written
         List<Path> written = new ArrayList<>();
@@ -159,10 +157,10 @@ public final class PhotoAnalysis {
         if (outputs.mask() != null) jobs.put(outputs.mask(), () -> ImageFiles.writeMask(poreMask, outputs.mask()));
         if (outputs.overlay() != null) {
             jobs.put(outputs.overlay(), () -> ImageFiles.writePng(
-                    Overlay.draw(photoPixels, poreMask, pores, foundZones, settings.pixelSizeUm()), outputs.overlay()));
+                    Overlay.draw(photoPixels, poreMask, pores, zones, settings.pixelSizeUm()), outputs.overlay()));
         }
         if (outputs.zonesMask() != null && zones != null) {
-            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(foundZones.labels(), w, h, outputs.zonesMask()));
+            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
         }
         if (outputs.csv() != null) {
             jobs.put(outputs.csv(), () -> AtomicFiles.write(outputs.csv(), tmp -> {

@@ -1,11 +1,10 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.cli.Progress;
 import dev.porescope.cli.UserException;
-import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.eval.EvalResult;
+import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.torch.nativ.TorchException;
@@ -17,8 +16,6 @@ import dev.porescope.torch.train.Trainer;
 import dev.porescope.torch.train.TrainingException;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
