@@ -40,16 +40,17 @@ final class CrossvalReport {
         COLUMNS.put("pore_recall", r -> r.pores().recall());
     }
 
-    static int run(TrainConfig config, List<LabelledImage> photos, int k, Path init, List<Path> data,
+    static int run(TrainConfig config, List<LabelledImage> photos, int k, int trainFolds, Path init, List<Path> data,
                    PrintWriter out, PrintWriter err) {
         Folds folds;
         try {
-            folds = Folds.of(photos, k, config.spec().margin());
+            folds = Folds.of(photos, k, config.spec().margin(), trainFolds);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        err.printf(Locale.ROOT, "porescope: %d-fold cross-validation of %s, %d steps per fold, gap %d px between training"
-                + " and test rows%n", k, config.spec().name(), config.steps(), config.spec().margin());
+        err.printf(Locale.ROOT, "porescope: %d-fold cross-validation of %s, %s, gap %d px between training"
+                + " and test rows%n", k, config.spec().name(), trainFolds == 0 ? "no training (scores " + init + ")"
+                : config.steps() + " steps per fold on " + trainFolds + " of the other folds", config.spec().margin());
         long start = System.nanoTime();
         CrossValidation.Result result;
         List<Progress> bars = new ArrayList<>();
@@ -73,11 +74,11 @@ final class CrossvalReport {
             bars.forEach(Progress::close);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String md = markdown(config, result, data);
+        String md = markdown(config, result, data, trainFolds, init);
         out.print(md);
         Path json = config.sibling(".crossval.json");
         Path mdFile = config.sibling(".crossval.md");
-        String text = Json.write(report(config, result, init, data, seconds), true);
+        String text = Json.write(report(config, result, trainFolds, init, data, seconds), true);
         AtomicFiles.writeString(json, text + "\n");
         AtomicFiles.writeString(mdFile, md);
         out.println("wrote " + json + ", " + mdFile + " and the fold models " + config.sibling("-fold1.pt") + " ...");
@@ -85,10 +86,14 @@ final class CrossvalReport {
         return 0;
     }
 
-    static String markdown(TrainConfig config, CrossValidation.Result result, List<Path> data) {
+    static String markdown(TrainConfig config, CrossValidation.Result result, List<Path> data, int trainFolds, Path init) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%d-fold spatial cross-validation: spec %s, %d steps, preprocessing %s, data %s%n%n",
-                result.folds().size(), config.spec().name(), config.steps(), describe(config), data));
+        int k = result.folds().size();
+        String training = trainFolds == 0 ? "no training, " + init + " scored as it is"
+                : config.steps() + " steps" + (trainFolds < k - 1 ? " on the " + trainFolds + " folds nearest the test fold" : "")
+                + (init != null ? " from " + init : "");
+        b.append(String.format(Locale.ROOT, "%d-fold spatial cross-validation: spec %s, %s, preprocessing %s, data %s%n%n",
+                k, config.spec().name(), training, describe(config), data));
         b.append("| fold | labelled pores | threshold | pixel Dice | pixel precision | pixel recall | pore F1 | pore precision | pore recall |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (CrossValidation.FoldResult f : result.folds()) {
@@ -131,10 +136,11 @@ final class CrossvalReport {
         return new double[]{mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0};
     }
 
-    private static Map<String, Object> report(TrainConfig config, CrossValidation.Result result, Path init,
+    private static Map<String, Object> report(TrainConfig config, CrossValidation.Result result, int trainFolds, Path init,
                                               List<Path> data, double seconds) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("folds", result.folds().size());
+        r.put("train_folds", trainFolds);
         r.put("spec", config.spec().name());
         r.put("steps", config.steps());
         r.put("preprocessing", config.preprocessing());

@@ -135,6 +135,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " cross-validated threshold. 0 = off (default).")
     int folds;
 
+    @Option(names = "--train-folds", paramLabel = "N",
+            description = "With --folds K: train each fold on only the N bands nearest its test band (ties: the band"
+                    + " above), the gap rule unchanged, for a learning curve; 0 scores the --init model as it is on"
+                    + " every fold. Default: K-1, all the other folds.")
+    Integer trainFolds;
+
     @Option(names = "--threshold", converter = OptionValues.Share.class, paramLabel = "T",
             description = "Decision threshold written into the card when there is no validation (--val-split 0), e.g."
                     + " the cross-validated one from --folds. Default: chosen on validation, else 0.5.")
@@ -244,8 +250,17 @@ public final class TrainCommand implements Callable<Integer> {
         for (Path dir : data) {
             photos.addAll(DataFolder.load(dir, images.files()));
         }
+        if (trainFolds != null) {
+            if (folds == 0) throw new UserException("--train-folds goes with --folds K");
+            if (trainFolds < 0 || trainFolds > folds - 1) {
+                throw new UserException("--train-folds must be 0 to " + (folds - 1) + " with --folds " + folds + ", got " + trainFolds);
+            }
+            if (trainFolds == 0 && init == null) {
+                throw new UserException("--train-folds 0 trains nothing: it scores the --init MODEL.pt, so give --init");
+            }
+        }
         if (folds != 0) {
-            return CrossvalReport.run(config, photos, folds, init, data, stdout, err);
+            return CrossvalReport.run(config, photos, folds, trainFolds == null ? folds - 1 : trainFolds, init, data, stdout, err);
         }
         List<LabelledImage> training;
         List<LabelledImage> validation = new ArrayList<>();

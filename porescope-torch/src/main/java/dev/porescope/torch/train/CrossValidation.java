@@ -43,7 +43,8 @@ public final class CrossValidation {
     /**
      * @param config   the recipe; its {@code out} names the fold models ({@code NAME-fold1.pt} ...)
      * @param folds    the split
-     * @param init     model to fine-tune from in every fold, or null
+     * @param init     model to fine-tune from in every fold, or null; when the folds have no training
+     *                 pieces ({@code --train-folds 0}) the model every fold scores as it is
      * @param listener per fold (1-based), progress of its training
      */
     public static Result run(TrainConfig config, Folds folds, Path init, IntFunction<Trainer.Listener> listener) {
@@ -52,18 +53,19 @@ public final class CrossValidation {
         double[][] scores = new double[k][];
         Path[] models = new Path[k];
         for (int j = 0; j < k; j++) {
+            if (folds.training().get(j).isEmpty()) {
+                if (init == null) throw new IllegalArgumentException("fold " + (j + 1) + " has nothing to train on and no model to score");
+                models[j] = init;
+                scores[j] = scores(init, folds.test().get(j), config);
+                continue;
+            }
             Path out = config.sibling("-fold" + (j + 1) + ".pt");
             TrainConfig foldConfig = config.withName(config.name(), config.threads(), out);
             Trainer trainer = new Trainer(foldConfig, folds.training().get(j), null);
             if (init != null) trainer.initFrom(init);
             trainer.run(false, listener.apply(j + 1));
             models[j] = out;
-            try (UNetModule module = UNetModule.load(out)) {
-                module.train(false);
-                HeldOutValidator scorer = new HeldOutValidator(folds.test().get(j), config.preprocessing(), config.minArea());
-                List<Validator.Result> byThreshold = scorer.scores(module.asSegmentationModel(module.card()));
-                scores[j] = byThreshold.stream().mapToDouble(Validator.Result::score).toArray();
-            }
+            scores[j] = scores(out, folds.test().get(j), config);
         }
         double[] mean = new double[thresholds.length];
         for (int t = 0; t < thresholds.length; t++) {
@@ -81,6 +83,16 @@ public final class CrossValidation {
             }
         }
         return new Result(List.copyOf(results), thresholds[bestExcept(scores, -1)], mean);
+    }
+
+    /** Score of a model file on a test fold at every threshold of {@link HeldOutValidator#THRESHOLDS}. */
+    private static double[] scores(Path model, List<LabelledImage> test, TrainConfig config) {
+        try (UNetModule module = UNetModule.load(model)) {
+            module.train(false);
+            HeldOutValidator scorer = new HeldOutValidator(test, module.card().preprocessing(), config.minArea());
+            List<Validator.Result> byThreshold = scorer.scores(module.asSegmentationModel(module.card()));
+            return byThreshold.stream().mapToDouble(Validator.Result::score).toArray();
+        }
     }
 
     /** Index of the threshold with the best mean score over the folds other than {@code skip} (all when -1 or k = 1). */

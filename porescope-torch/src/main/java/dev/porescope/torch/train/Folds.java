@@ -14,13 +14,29 @@ import java.util.List;
  * test pixel, and with {@code gap} at least the network's receptive-field margin no training output
  * depends on one.
  *
+ * <p>{@link #of(List, int, int, int)} trains each fold on only N of the other bands, for a learning
+ * curve: the N bands nearest the test band (by band index; between two at the same distance the one
+ * above first), so they form one run of rows on either side of it, and the gap is cut from the band
+ * next to the test band as before. Bands not chosen give no pixel, not even patch context. N = 0
+ * leaves every training list empty: the fold only scores a given model.
+ *
  * @param test     per fold, the test bands
  * @param training per fold, the training pieces
  */
 public record Folds(List<List<LabelledImage>> test, List<List<LabelledImage>> training) {
 
     public static Folds of(List<LabelledImage> photos, int k, int gap) {
+        return of(photos, k, gap, k - 1);
+    }
+
+    /**
+     * @param trainFolds how many bands each fold trains on, 0 to k - 1 (k - 1: all the others)
+     */
+    public static Folds of(List<LabelledImage> photos, int k, int gap, int trainFolds) {
         if (k < 2) throw new IllegalArgumentException("--folds must be at least 2, got " + k);
+        if (trainFolds < 0 || trainFolds > k - 1) {
+            throw new IllegalArgumentException("--train-folds must be 0 to " + (k - 1) + " with --folds " + k + ", got " + trainFolds);
+        }
         if (gap < 0) throw new IllegalArgumentException("fold gap must be >= 0, got " + gap);
         if (photos.isEmpty()) throw new IllegalArgumentException("cross-validation needs labelled photos (--data)");
         List<List<LabelledImage>> test = new ArrayList<>();
@@ -38,13 +54,16 @@ public record Folds(List<List<LabelledImage>> test, List<List<LabelledImage>> tr
                             + k + " folds; use fewer --folds");
                 }
                 test.get(j).add(rows(p, "-fold" + (j + 1), cut[j], cut[j + 1]));
+                int[] range = nearest(j, k, trainFolds);
+                int top = cut[range[0]];
+                int bottom = cut[range[1] + 1];
                 int above = cut[j] - gap;
                 int below = cut[j + 1] + gap;
-                if (above > 0) training.get(j).add(rows(p, "-above-fold" + (j + 1), 0, above));
-                if (below < h) training.get(j).add(rows(p, "-below-fold" + (j + 1), below, h));
+                if (above > top) training.get(j).add(rows(p, "-above-fold" + (j + 1), top, above));
+                if (below < bottom) training.get(j).add(rows(p, "-below-fold" + (j + 1), below, bottom));
             }
         }
-        for (int j = 0; j < k; j++) {
+        for (int j = 0; j < k && trainFolds > 0; j++) {
             if (training.get(j).isEmpty()) {
                 throw new IllegalArgumentException("fold " + (j + 1) + " leaves nothing to train on after the " + gap
                         + " px gap; use fewer --folds or bigger photos");
@@ -54,6 +73,21 @@ public record Folds(List<List<LabelledImage>> test, List<List<LabelledImage>> tr
     }
 
     public int count() { return test.size(); }
+
+    /**
+     * The bands fold {@code j} (0-based) trains on with {@code n} training bands: the first and last
+     * band index of the run of {@code n} bands nearest {@code j}, {@code j} itself inside the run;
+     * {@code {j, j}} when {@code n} is 0.
+     */
+    static int[] nearest(int j, int k, int n) {
+        int lo = j;
+        int hi = j;
+        for (int taken = 0; taken < n; taken++) {
+            boolean up = lo > 0 && (hi == k - 1 || j - (lo - 1) <= (hi + 1) - j);
+            if (up) lo--; else hi++;
+        }
+        return new int[]{lo, hi};
+    }
 
     /** Row boundaries {@code 0 = c0 < c1 < ... < ck = h} with equal ROI pixel counts between them. */
     static int[] bands(LabelledImage p, int k) {
