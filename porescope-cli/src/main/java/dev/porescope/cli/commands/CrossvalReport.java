@@ -81,7 +81,7 @@ final class CrossvalReport {
         String text = Json.write(report(config, result, trainFolds, init, data, seconds), true);
         AtomicFiles.writeString(json, text + "\n");
         AtomicFiles.writeString(mdFile, md);
-        out.println("wrote " + json + ", " + mdFile + " and the fold models " + config.sibling("-fold1.pt") + " ...");
+        out.println("wrote " + json + ", " + mdFile + (trainFolds == 0 ? "" : " and the fold models " + config.sibling("-fold1.pt") + " ..."));
         out.flush();
         return 0;
     }

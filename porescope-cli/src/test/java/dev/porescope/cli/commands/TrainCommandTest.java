@@ -153,6 +153,30 @@ class TrainCommandTest {
     }
 
     @Test
+    void trainFoldsZeroScoresTheInitModelWithoutTraining() throws Exception {
+        Path data = tmp.resolve("synth0");
+        assertEquals(0, porescope("synth", "--out", data.toString(), "--count", "1", "--size", "192", "--seed", "4").code());
+        Path base = tmp.resolve("base.pt");
+        assertEquals(0, porescope("train", "--data", dataFolder().toString(), "--spec", "tiny", "--steps", "2", "--patch", "16",
+                "--batch", "2", "--val-split", "0", "--flatten", "8", "--threads", "1", "--out", base.toString()).code());
+        Path out = tmp.resolve("zero.pt");
+        Run run = porescope("train", "--data", data.toString(), "--folds", "2", "--train-folds", "0", "--init", base.toString(),
+                "--threads", "1", "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(!Files.exists(tmp.resolve("zero-fold1.pt")) && !Files.exists(tmp.resolve("zero-fold2.pt")), "nothing trained");
+        JsonNode report = Json.mapper().readTree(tmp.resolve("zero.crossval.json").toFile());
+        assertEquals(0, report.get("train_folds").asInt());
+        assertEquals(2, report.get("per_fold").size());
+        assertTrue(Files.readString(tmp.resolve("zero.crossval.md")).contains("no training"));
+        assertOneLineError(porescope("train", "--data", data.toString(), "--folds", "2", "--train-folds", "0",
+                "--out", out.toString()), "--train-folds 0", "--init");
+        assertOneLineError(porescope("train", "--data", data.toString(), "--folds", "3", "--train-folds", "3",
+                "--out", out.toString()), "--train-folds must be 0 to 2");
+        assertOneLineError(porescope("train", "--data", data.toString(), "--train-folds", "1",
+                "--out", out.toString()), "--train-folds goes with --folds");
+    }
+
+    @Test
     void evalThresholdOptionIsUsedAndRecorded() throws Exception {
         Path json = tmp.resolve("e.json");
         Run run = porescope("eval", "--model", "dog", "--data", dataFolder().toString(), "--threshold", "0.8",
