@@ -1,4 +1,4 @@
-package dev.porescope.onnx;
+package dev.porescope.ort;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
