@@ -1,7 +1,6 @@
 package dev.porescope.ort;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.RuntimeModel;
 import dev.porescope.core.modelfile.ModelFile;
@@ -11,13 +10,15 @@ import dev.porescope.core.modelfile.ModelFileReader;
 import dev.porescope.core.parity.Golden;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
- * A PoreScope U-Net run by ONNX Runtime from an {@code .onnx} or {@code .ort} file (the same Java
- * API as ONNX Runtime's Android package). The file is read and checked in pure Java first (core's
- * {@link ModelFileReader}: format, truncation, card; for .onnx the graph against the card's spec,
- * {@link GraphCheck}); ONNX Runtime only sees files that passed, and a loaded file must reproduce
- * the golden pairs of its card. {@link #predict} may be called from several threads at once.
+ * A PoreScope U-Net run by ONNX Runtime from an {@code .onnx} or {@code .ort} file, on the desktop
+ * and on Android (the same {@code ai.onnxruntime} Java API). The file is read and checked in pure
+ * Java first (core's {@link ModelFileReader}: format, truncation, card; plus, on the desktop, the
+ * graph against the card's spec, a check the export module owns because it needs the writer);
+ * ONNX Runtime only sees files that passed, and a loaded file must reproduce the golden pairs of
+ * its card. {@link #predict} may be called from several threads at once.
  */
 public final class OnnxModel extends RuntimeModel {
 
@@ -25,52 +26,75 @@ public final class OnnxModel extends RuntimeModel {
     public static final int DEFAULT_THREADS = 2;
 
     private final ModelFile file;
-    private final Path path;
     private final OrtRunner runner;
 
-    private OnnxModel(ModelFile file, Path path, OrtRunner runner) {
-        super(file.card(), path.toString());
+    private OnnxModel(ModelFile file, OrtRunner runner) {
+        super(file.card(), file.name());
         this.file = file;
-        this.path = path;
         this.runner = runner;
     }
 
     public static OnnxModel load(Path path) { return load(path, DEFAULT_THREADS); }
 
+    /** {@link #load(Path, int, Consumer)} without a graph check (what core's reader checks, and the golden pairs). */
+    public static OnnxModel load(Path path, int intraOpThreads) {
+        return load(path, intraOpThreads, file -> { });
+    }
+
     /**
      * Loads a model file on {@code intraOpThreads} threads (0: ONNX Runtime's default). Throws
      * {@link ModelFileException} (file named, what is wrong) for a file that is missing, truncated,
      * not a model, not a PoreScope graph, or no longer computes its golden outputs.
+     *
+     * @param graphCheck pure-Java check of the read file before ONNX Runtime sees it (the export
+     *                   module's {@code GraphCheck::check}: the graph is the one written for the card's spec)
      */
-    public static OnnxModel load(Path path, int intraOpThreads) {
+    public static OnnxModel load(Path path, int intraOpThreads, Consumer<ModelFile> graphCheck) {
         if (intraOpThreads < 0) throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
         ModelFile file = ModelFileReader.read(path);
-        if (!file.kind().onnxRuntime()) {
-            throw new ModelFileException(path + ": is " + file.kind().aDescription() + ", not an ONNX Runtime model (.onnx, .ort)");
-        }
-        GraphCheck.check(file);
-        OnnxModel model;
-        try {
-            // in memory only, so the machine-specific layouts of ALL are fine here (not when saving)
-            model = new OnnxModel(file, path, new OrtRunner(file.bytes(), file.card().spec().classes(), intraOpThreads,
-                    OrtSession.SessionOptions.OptLevel.ALL_OPT, null));
-        } catch (OrtException e) {
-            throw new ModelFileException(path + ": was rejected by ONNX Runtime (" + e.getMessage().lines().findFirst().orElse("")
-                    + "); export it again", e);
-        }
-        return Golden.verifiedOnLoad(model, path.toString());
+        graphCheck.accept(requireOnnxRuntime(file));
+        return Golden.verifiedOnLoad(open(file, intraOpThreads), path.toString());
     }
 
-    public Path path() { return path; }
+    /**
+     * A session on a file core's {@link ModelFileReader} has read and checked, without running its
+     * golden pairs (Android leaves that to the app's self-test, which reports rather than throws).
+     */
+    public static OnnxModel open(ModelFile file, int intraOpThreads) {
+        requireOnnxRuntime(file);
+        OrtRunner runner;
+        try {
+            // in memory only, so the machine-specific layouts of ALL are fine here (not when saving)
+            runner = new OrtRunner(file.bytes(), intraOpThreads);
+        } catch (OrtException e) {
+            throw new ModelFileException(file.name() + ": was rejected by ONNX Runtime (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); export it again", e);
+        }
+        if (runner.inputCount() != 1) {
+            int inputs = runner.inputCount();
+            runner.close();
+            throw new ModelFileException(file.name() + ": has " + inputs + " inputs; a PoreScope model has one (the luma tile)");
+        }
+        return new OnnxModel(file, runner);
+    }
+
+    private static ModelFile requireOnnxRuntime(ModelFile file) {
+        if (!file.kind().onnxRuntime()) {
+            throw new ModelFileException(file.name() + ": is " + file.kind().aDescription() + ", not an ONNX Runtime model (.onnx, .ort)");
+        }
+        return file;
+    }
+
+    public Path path() { return Path.of(file.name()); }
 
     public ModelFileKind format() { return file.kind(); }
 
     @Override
     protected Plane run(Plane tile) {
         try {
-            return runner.pore(tile);
+            return runner.pore(tile, card().spec().classes());
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on model " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on model " + file.name() + ": " + e.getMessage(), e);
         }
     }
 

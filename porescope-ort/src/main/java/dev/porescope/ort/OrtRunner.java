@@ -1,6 +1,7 @@
 package dev.porescope.ort;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -9,22 +10,36 @@ import dev.porescope.core.model.RuntimeModel;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** One ONNX Runtime session over model bytes: the desktop's one place that creates sessions and runs them. */
-final class OrtRunner implements AutoCloseable {
+/**
+ * One ONNX Runtime session over model bytes: the one place that creates sessions and runs them,
+ * on the desktop and on Android (the {@code ai.onnxruntime} API is the same in the desktop jar and
+ * the onnxruntime-android AAR). Any graph with one float input: {@link #run} gives every float
+ * output; {@link #pore} is the PoreScope segmentation call. Thread-safe like the session itself.
+ */
+public final class OrtRunner implements AutoCloseable {
+
+    /** One output tensor of a run: its name in the graph, its shape and its values (row-major). */
+    public record Output(String name, long[] shape, float[] values) { }
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
-    private final int classes;
+    private final String input;
+
+    /** A session on {@code intraOpThreads} threads (0: ONNX Runtime's default), fully optimised in memory. */
+    public OrtRunner(byte[] model, int intraOpThreads) throws OrtException {
+        this(model, intraOpThreads, OrtSession.SessionOptions.OptLevel.ALL_OPT, null);
+    }
 
     /**
      * @param saveOrtTo when not null, ONNX Runtime writes its optimised graph there in ORT format
      */
-    OrtRunner(byte[] model, int classes, int intraOpThreads, OrtSession.SessionOptions.OptLevel level, Path saveOrtTo)
+    public OrtRunner(byte[] model, int intraOpThreads, OrtSession.SessionOptions.OptLevel level, Path saveOrtTo)
             throws OrtException {
-        this.classes = classes;
         options = new OrtSession.SessionOptions();
         try {
             if (intraOpThreads > 0) options.setIntraOpNumThreads(intraOpThreads);
@@ -39,28 +54,45 @@ final class OrtRunner implements AutoCloseable {
             options.close();
             throw e;
         }
+        input = session.getInputNames().iterator().next();
     }
 
-    /** All class probabilities [classes, H, W] of one tile. */
-    float[] probabilities(Plane tile) throws OrtException {
-        int w = tile.width(), h = tile.height();
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(tile.values()), new long[]{1, 1, h, w});
-             OrtSession.Result result = session.run(Map.of(OnnxWriter.INPUT, x))) {
-            FloatBuffer fb = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            if (fb.remaining() != classes * w * h) {
-                throw new IllegalStateException("model returned " + fb.remaining() + " values for a " + w + "x" + h
-                        + " tile, expected " + classes * w * h);
+    /** How many inputs the graph has ({@link #run} feeds the first). */
+    public int inputCount() { return session.getInputNames().size(); }
+
+    /** Every output of the graph, in order, for one float input of {@code shape}. */
+    public List<Output> run(float[] values, long... shape) throws OrtException {
+        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+             OrtSession.Result result = session.run(Map.of(input, x))) {
+            List<Output> outputs = new ArrayList<>(result.size());
+            for (Map.Entry<String, OnnxValue> e : result) {
+                if (!(e.getValue() instanceof OnnxTensor tensor)) {
+                    throw new IllegalStateException("model output " + e.getKey() + " is a " + e.getValue().getType() + ", expected a tensor");
+                }
+                FloatBuffer fb = tensor.getFloatBuffer();
+                if (fb == null) {
+                    throw new IllegalStateException("model output " + e.getKey() + " is " + tensor.getInfo().type + ", expected float32");
+                }
+                float[] out = new float[fb.remaining()];
+                fb.get(out);
+                outputs.add(new Output(e.getKey(), tensor.getInfo().getShape(), out));
             }
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            return out;
+            return outputs;
         }
     }
 
-    /** Pore (class 1) probability of one tile. */
-    Plane pore(Plane tile) throws OrtException {
-        return RuntimeModel.poreChannel(probabilities(tile), new long[]{1, classes, tile.height(), tile.width()},
-                tile.width(), tile.height());
+    /**
+     * Pore (class 1) probability of one tile of a PoreScope U-Net with {@code classes} output classes:
+     * input [1, 1, H, W], first output [1, classes, H, W].
+     */
+    public Plane pore(Plane tile, int classes) throws OrtException {
+        int w = tile.width(), h = tile.height();
+        Output out = run(tile.values(), 1, 1, h, w).get(0);
+        if (out.values().length != classes * w * h) {
+            throw new IllegalStateException("model returned " + out.values().length + " values for a " + w + "x" + h
+                    + " tile, expected " + classes * w * h);
+        }
+        return RuntimeModel.poreChannel(out.values(), new long[]{1, classes, h, w}, w, h);
     }
 
     @Override
