@@ -25,12 +25,13 @@ public final class OnnxModel extends RuntimeModel {
     /** Intra-op threads when none are given. */
     public static final int DEFAULT_THREADS = 2;
 
-    private final ModelFile file;
+    private final ModelFileKind kind;
     private final OrtRunner runner;
 
+    /** Keeps the kind, not the file: its bytes are ONNX Runtime's now (a phone need not hold them twice). */
     private OnnxModel(ModelFile file, OrtRunner runner) {
         super(file.card(), file.name());
-        this.file = file;
+        this.kind = file.kind();
         this.runner = runner;
     }
 
@@ -85,16 +86,16 @@ public final class OnnxModel extends RuntimeModel {
         return file;
     }
 
-    public Path path() { return Path.of(file.name()); }
+    public Path path() { return Path.of(source()); }
 
-    public ModelFileKind format() { return file.kind(); }
+    public ModelFileKind format() { return kind; }
 
     @Override
     protected Plane run(Plane tile) {
         try {
             return runner.pore(tile, card().spec().classes());
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on model " + file.name() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on model " + source() + ": " + e.getMessage(), e);
         }
     }
 
