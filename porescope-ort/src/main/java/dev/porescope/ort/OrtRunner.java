@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session over model bytes: the one place that creates sessions and runs them,
- * on the desktop and on Android (the {@code ai.onnxruntime} API is the same in the desktop jar and
- * the onnxruntime-android AAR). Any graph with one float input: {@link #run} gives every float
- * output; {@link #pore} is the PoreScope segmentation call. Thread-safe like the session itself.
+ * One ONNX Runtime session over model bytes, the session wrapper of every model run on the desktop
+ * and on Android (the {@code ai.onnxruntime} API is the same in the desktop jar and the
+ * onnxruntime-android AAR; only int8 calibration opens a session of its own, to fetch intermediate
+ * tensors). Any graph with one float input: {@link #run} gives every float output; {@link #pore} is
+ * the PoreScope segmentation call. Thread-safe like the session itself.
  */
 public final class OrtRunner implements AutoCloseable {
 
