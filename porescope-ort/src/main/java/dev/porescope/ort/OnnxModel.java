@@ -35,20 +35,14 @@ public final class OnnxModel extends RuntimeModel {
         this.runner = runner;
     }
 
-    public static OnnxModel load(Path path) { return load(path, DEFAULT_THREADS); }
-
-    /** {@link #load(Path, int, Consumer)} without a graph check (what core's reader checks, and the golden pairs). */
-    public static OnnxModel load(Path path, int intraOpThreads) {
-        return load(path, intraOpThreads, file -> { });
-    }
-
     /**
      * Loads a model file on {@code intraOpThreads} threads (0: ONNX Runtime's default). Throws
      * {@link ModelFileException} (file named, what is wrong) for a file that is missing, truncated,
      * not a model, not a PoreScope graph, or no longer computes its golden outputs.
      *
-     * @param graphCheck pure-Java check of the read file before ONNX Runtime sees it (the export
-     *                   module's {@code GraphCheck::check}: the graph is the one written for the card's spec)
+     * @param graphCheck pure-Java check of the read file before ONNX Runtime sees it: on the desktop the
+     *                   export module's {@code GraphCheck::check} (the graph is the one written for the card's
+     *                   spec). Asked for on every call, so that no desktop loader forgets it.
      */
     public static OnnxModel load(Path path, int intraOpThreads, Consumer<ModelFile> graphCheck) {
         if (intraOpThreads < 0) throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
