@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The web page in a real headless browser (Debian's chromium through chromedriver): upload a photo,
+ * The web page in a real headless browser (Debian's chromium through chromedriver): drop a photo on it,
  * see its pores drawn, remove one pore by clicking it, paint one, save, and find exactly those two
- * corrections in the saved training mask. Skipped, saying why, where no browser is installed.
+ * corrections in the saved training mask; the pores are coloured as the overlay PNG colours them; then the
+ * file chooser. Skipped, saying why, where no browser is installed.
  */
 class ServeBrowserTest {
     static final Path CHROMIUM = Path.of(env("PORESCOPE_CHROMIUM", "/usr/bin/chromium"));
@@ -61,7 +62,11 @@ class ServeBrowserTest {
             ChromeDriver browser = new ChromeDriver(service, options);
             try {
                 browser.get("http://127.0.0.1:" + server.port() + "/");
-                browser.findElement(By.id("file")).sendKeys(photo.toString());
+                // dropped on the page, as a user drags a file from their desktop (the file chooser comes last)
+                browser.executeScript("const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+                        + " const dt = new DataTransfer(); dt.items.add(new File([bytes], 'face.png', {type: 'image/png'}));"
+                        + " window.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));",
+                        java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(photo)));
                 waitForState(browser, "ready");
                 String id = (String) browser.executeScript("return porescope.state.result.id");
 
@@ -108,6 +113,11 @@ class ServeBrowserTest {
 
                 browser.findElement(By.id("save")).click();
                 waitForState(browser, "saved");
+
+                // the file chooser analyses a photo as well, replacing the one on the page
+                browser.findElement(By.id("file")).sendKeys(photo.toString());
+                waitForState(browser, "ready");
+                assertTrue(!id.equals(browser.executeScript("return porescope.state.result.id")), "a new result is shown");
             } finally {
                 browser.quit();
             }
