@@ -109,6 +109,14 @@ class ServeBrowserTest {
                 int[] spot = emptySpot(model, 8);
                 browser.findElement(By.id("toolBrush")).click();
                 clickPixel(browser, spot[0], spot[1]);
+                // leave a disc out of the reviewed area (the ROI), far from both corrections
+                int[] out = {model.width() - 12, model.height() - 12};
+                assertTrue(Math.hypot(out[0] - spot[0], out[1] - spot[1]) > 20
+                        && Math.hypot(out[0] - seed % model.width(), out[1] - seed / model.width()) > 20, "the ROI edit is apart");
+                browser.findElement(By.id("toolRoiEraser")).click();
+                clickPixel(browser, out[0], out[1]);
+                String zonesLink = (String) browser.executeScript("return porescope.state.result.links.zones || null");
+                if (zonesLink != null) Files.write(tmp.resolve("zones.png"), ServeClient.get(server, zonesLink).body());
                 Files.write(Path.of("target", "serve-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
                 browser.findElement(By.id("save")).click();
@@ -148,6 +156,29 @@ class ServeBrowserTest {
                 }
             }
         }
+        // the saved ROI: where the analysis looked (the API's zones mask, else the whole photo) but the left-out disc
+        Path roiFile;
+        try (Stream<Path> rois = Files.list(data.resolve("roi"))) {
+            roiFile = rois.findFirst().orElseThrow();
+        }
+        Mask roi = ImageFiles.defaults().readMask(roiFile);
+        Path zonesFile = tmp.resolve("zones.png");
+        Mask analysed = Files.exists(zonesFile) ? ImageFiles.defaults().readMask(zonesFile) : Mask.full(model.width(), model.height());
+        int[] out = {model.width() - 12, model.height() - 12};
+        int inside = 0;
+        for (int y = 0; y < model.height(); y++) {
+            for (int x = 0; x < model.width(); x++) {
+                int i = y * model.width() + x;
+                double d = Math.hypot(x - out[0], y - out[1]);
+                if (d <= radius - 1) {
+                    assertTrue(!roi.bits()[i], "pixel " + x + "," + y + " was left out of the ROI");
+                } else if (d > radius + 1) {
+                    assertEquals(analysed.bits()[i], roi.bits()[i], "ROI pixel " + x + "," + y + " differs from the analysed area");
+                    if (roi.bits()[i]) inside++;
+                }
+            }
+        }
+        assertTrue(inside > model.bits().length / 2, "the ROI covers most of the photo: " + inside + " px");
         assertEquals(1, DataFolder.load(data).size(), "the saved folder loads as training data");
     }
 
