@@ -1,5 +1,7 @@
 package dev.porescope.cli;
 
+import dev.porescope.cli.support.Launcher;
+import dev.porescope.cli.support.Messages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,7 +143,7 @@ public class MainTest {
     @Test
     void internalErrorsSayHowToSeeTheStackTrace() {
         java.io.StringWriter err = new java.io.StringWriter();
-        assertEquals(1, Main.report(new IllegalStateException("boom"), new java.io.PrintWriter(err), false));
+        assertEquals(1, Launcher.report(new IllegalStateException("boom"), new java.io.PrintWriter(err), false));
         assertEquals(1, err.toString().lines().count(), err.toString());
         String message = Messages.message(new IllegalStateException("boom\nsecond line"));
         assertTrue(message.contains("boom second line") && message.contains("--debug"), message);

@@ -1,6 +1,6 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.io.ImageOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,6 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.io.ImageFiles;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;

@@ -1,6 +1,6 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.Messages;
+import dev.porescope.cli.support.Messages;
 import dev.porescope.cli.commands.AnalyzeCommand;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;

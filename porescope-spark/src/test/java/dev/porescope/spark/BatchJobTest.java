@@ -1,7 +1,7 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.synth.SkinSynthesizer;

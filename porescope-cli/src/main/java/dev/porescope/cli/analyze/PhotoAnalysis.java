@@ -1,9 +1,8 @@
 package dev.porescope.cli.analyze;
 
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.cli.report.AnalysisJson;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.cli.report.PoreTable;
 import dev.porescope.cli.report.SizeHistogram;

@@ -1,18 +1,18 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.Progress;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.analyze.Outcome;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
 import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.cli.report.SummaryTable;
+import dev.porescope.cli.analyze.SummaryTable;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.io.AtomicFiles;

@@ -1,12 +1,11 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.Main;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
-import dev.porescope.cli.bench.AnalyzeProbe;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.bench.MachineLoad;
+import dev.porescope.cli.support.Launcher;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;
@@ -168,7 +167,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         PrintStream stderr = System.err;
         try (PrintStream sink = new PrintStream(captured, true)) {
             System.setErr(sink); // analyze's progress bar writes to System.err
-            code = Main.run(sink, sink, args.toArray(String[]::new));
+            code = Launcher.run(List.of(AnalyzeCommand::new), sink, sink, cl -> { }, args.toArray(String[]::new));
         } finally {
             System.setErr(stderr);
         }

@@ -1,9 +1,9 @@
 package dev.porescope.cli.commands;
 
 import dev.porescope.core.modelfile.ModelFileKind;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.bench.MemoryProbe;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;

@@ -1,9 +1,9 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;

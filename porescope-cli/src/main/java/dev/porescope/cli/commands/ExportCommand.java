@@ -1,8 +1,8 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
 import dev.porescope.cli.io.FileRoles;

@@ -1,8 +1,8 @@
 package dev.porescope.cli.serve;
 
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.UserException;
-import dev.porescope.cli.report.AnalysisJson;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
+import dev.porescope.cli.analyze.AnalysisJson;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.json.Json;
 import io.javalin.Javalin;

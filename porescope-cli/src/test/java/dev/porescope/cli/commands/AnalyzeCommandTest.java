@@ -1,7 +1,7 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.DefaultModel;
+import dev.porescope.cli.models.DefaultModel;
 import dev.porescope.cli.MainTest.Run;
 import dev.porescope.cli.TestImages;
 import dev.porescope.cli.io.ArgbImage;

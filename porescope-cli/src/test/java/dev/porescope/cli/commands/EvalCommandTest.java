@@ -9,6 +9,7 @@ import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.pipeline.PoreAnalyzer;
+import dev.porescope.core.testing.RealData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,10 +81,8 @@ class EvalCommandTest {
 
     @Test
     void realPhotoIsScoredInsideItsRoiWhenPresent() {
-        String override = System.getProperty("porescope.realData");
-        Path real = Path.of(override != null ? override : "../../shared/data/real-left").toAbsolutePath().normalize();
-        if (!Files.isDirectory(real)) real = Path.of("/work/shared/data/real-left");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(real.resolve("roi")), "real-left is not here");
+        Path real = RealData.folderOrSkip();
+        assertTrue(Files.isDirectory(real.resolve("roi")), "real-left has no roi/ folder: " + real);
         LabelledImage photo = DataFolder.load(real).get(0);
         assertEquals(787, photo.luma().width());
         assertEquals(1801, photo.luma().height());

@@ -1,5 +1,7 @@
-package dev.porescope.cli;
+package dev.porescope.cli.models;
 
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.SegmentationModel;
