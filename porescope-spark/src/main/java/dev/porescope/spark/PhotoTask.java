@@ -1,10 +1,10 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.support.Messages;
-import dev.porescope.cli.commands.AnalyzeCommand;
+import dev.porescope.cli.analyze.PhotoRunner;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.PoreTable;
+import dev.porescope.cli.support.Messages;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.pipeline.PoreAnalyzer;
@@ -67,7 +67,7 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
             ImageFiles.Size header = files.readSize(content, path);
             PoreAnalyzer analyzer = ExecutorModels.analyzer(model);
             // the pixel limit was checked from the header; now wait for heap for this photo's planes
-            int permit = ExecutorModels.reserve(header.pixels() * AnalyzeCommand.BYTES_PER_PIXEL);
+            int permit = ExecutorModels.reserve(header.pixels() * PhotoRunner.BYTES_PER_PIXEL);
             PoreAnalyzer.Analysis analysis;
             int w;
             int h;

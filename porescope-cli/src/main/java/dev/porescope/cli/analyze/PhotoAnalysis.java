@@ -1,11 +1,12 @@
 package dev.porescope.cli.analyze;
 
-import dev.porescope.cli.support.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.cli.report.PoreTable;
 import dev.porescope.cli.report.SizeHistogram;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
@@ -153,13 +154,13 @@ public final class PhotoAnalysis {
         // the files are encoded at the same time; the JSON (on this thread) ends with the timings, once the others are written
         List<Path> written = new ArrayList<>();
         Map<Path, Runnable> jobs = new LinkedHashMap<>();
-        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> ImageFiles.writeMask(poreMask, outputs.mask()));
+        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> PngFiles.writeMask(poreMask, outputs.mask()));
         if (outputs.overlay() != null) {
-            jobs.put(outputs.overlay(), () -> ImageFiles.writePng(
+            jobs.put(outputs.overlay(), () -> PngFiles.writePng(
                     Overlay.draw(photoPixels, poreMask, pores, zones, settings.pixelSizeUm()), outputs.overlay()));
         }
         if (outputs.zonesMask() != null && zones != null) {
-            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
+            jobs.put(outputs.zonesMask(), () -> PngFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
         }
         if (outputs.csv() != null) {
             jobs.put(outputs.csv(), () -> AtomicFiles.write(outputs.csv(), tmp -> {
@@ -169,7 +170,7 @@ public final class PhotoAnalysis {
             }));
         }
         if (outputs.histogram() != null) {
-            jobs.put(outputs.histogram(), () -> ImageFiles.writePng(
+            jobs.put(outputs.histogram(), () -> PngFiles.writePng(
                     SizeHistogram.draw(photo.getFileName() + ": " + summary.count() + " pores", summary), outputs.histogram()));
         }
         written.addAll(jobs.keySet());

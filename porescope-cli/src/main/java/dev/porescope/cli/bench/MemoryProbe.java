@@ -1,9 +1,9 @@
 package dev.porescope.cli.bench;
 
-import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.cli.models.ModelLoader;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.torch.nativ.Torch;
 
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.porescope.cli.bench.MachineLoad;
 import dev.porescope.cli.models.DefaultModel;
 import dev.porescope.cli.models.ModelLoader;
-import dev.porescope.cli.support.UserException;
-import dev.porescope.cli.bench.MachineLoad;
 import dev.porescope.cli.support.Launcher;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;

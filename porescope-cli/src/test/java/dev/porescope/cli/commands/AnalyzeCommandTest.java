@@ -1,11 +1,12 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.models.DefaultModel;
 import dev.porescope.cli.MainTest.Run;
 import dev.porescope.cli.TestImages;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.models.DefaultModel;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.image.Luma;
@@ -44,7 +45,7 @@ class AnalyzeCommandTest {
     private Path photo(String name, int w, int h, long seed) {
         SyntheticPhoto p = new SkinSynthesizer(SynthConfig.defaults(w, h)).generate(name, seed);
         Path file = tmp.resolve(name + ".png");
-        ImageFiles.writeArgb(new ArgbImage(w, h, p.argb()), file);
+        PngFiles.writeArgb(new ArgbImage(w, h, p.argb()), file);
         return file;
     }
 

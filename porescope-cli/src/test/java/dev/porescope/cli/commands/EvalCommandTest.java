@@ -3,7 +3,7 @@ package dev.porescope.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.porescope.cli.MainTest;
 import dev.porescope.cli.io.DataFolder;
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Mask;
@@ -37,7 +37,7 @@ class EvalCommandTest {
         for (LabelledImage image : DataFolder.load(dir)) {
             Mask found = new PoreAnalyzer(DogModel.defaults()).analyze(image.luma(), image.roi()).poreMask();
             assertTrue(found.count() > 0);
-            ImageFiles.writeMask(found, dir.resolve("masks/" + image.name() + ".png"));
+            PngFiles.writeMask(found, dir.resolve("masks/" + image.name() + ".png"));
         }
         Path json = tmp.resolve("out/self.json");
         MainTest.Run run = MainTest.porescope("eval", "--model", "dog", "--data", dir.toString(), "--json", json.toString());
