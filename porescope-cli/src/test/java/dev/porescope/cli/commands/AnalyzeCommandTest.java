@@ -26,6 +26,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -202,12 +203,17 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    void histogramIsAPng() {
+    void histogramIsAPng() throws IOException {
         Path photo = photo("f", 64, 64, 17);
         Path png = tmp.resolve("f-hist.png");
         assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--histogram", png.toString()).code());
+        byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
+        // the PNG signature (RFC 2083): 137 'P' 'N' 'G' CR LF SUB LF
+        assertArrayEquals(new byte[] {(byte) 137, 'P', 'N', 'G', '\r', '\n', 26, '\n'}, head);
         ArgbImage chart = ImageFiles.defaults().readArgb(png);
         assertTrue(chart.width() > 100 && chart.height() > 100);
+        long colours = Arrays.stream(chart.argb()).distinct().count();
+        assertTrue(colours > 2, "a chart draws axes, bars and text, not " + colours + " colour(s)");
     }
 
     @Test
