@@ -1,12 +1,12 @@
 package dev.porescope.cli.analyze;
 
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.cli.report.AnalysisJson;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.cli.report.PoreTable;
 import dev.porescope.cli.report.SizeHistogram;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
@@ -172,16 +172,16 @@ public final class PhotoAnalysis {
         // the files are encoded at the same time; the JSON (on this thread) ends with the timings, once the others are written
         List<Path> written = new ArrayList<>();
         Map<Path, Runnable> jobs = new LinkedHashMap<>();
-        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> ImageFiles.writeMask(poreMask, outputs.mask()));
+        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> PngFiles.writeMask(poreMask, outputs.mask()));
         if (outputs.overlay() != null) {
-            jobs.put(outputs.overlay(), () -> ImageFiles.writePng(
+            jobs.put(outputs.overlay(), () -> PngFiles.writePng(
                     Overlay.draw(photoPixels, poreMask, pores, zones, settings.pixelSizeUm()), outputs.overlay()));
         }
         if (outputs.zonesMask() != null && zones != null) {
-            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
+            jobs.put(outputs.zonesMask(), () -> PngFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
         }
         if (outputs.layer() != null) {
-            jobs.put(outputs.layer(), () -> ImageFiles.writeArgb(
+            jobs.put(outputs.layer(), () -> PngFiles.writeArgb(
                     new ArgbImage(w, h, OverlayPixels.layer(poreMask, pores, zones)), outputs.layer()));
         }
         if (outputs.csv() != null) {
@@ -192,7 +192,7 @@ public final class PhotoAnalysis {
             }));
         }
         if (outputs.histogram() != null) {
-            jobs.put(outputs.histogram(), () -> ImageFiles.writePng(
+            jobs.put(outputs.histogram(), () -> PngFiles.writePng(
                     SizeHistogram.draw(photo.getFileName() + ": " + summary.count() + " pores", summary), outputs.histogram()));
         }
         written.addAll(jobs.keySet());
