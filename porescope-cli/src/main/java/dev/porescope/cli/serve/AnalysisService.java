@@ -5,10 +5,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.PhotoAnalysis;
+import dev.porescope.cli.analyze.PhotoRunner;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;
@@ -43,13 +44,11 @@ import java.util.stream.Stream;
  * The server's analyses: an uploaded photo goes through {@link PhotoAnalysis} exactly as
  * {@code porescope analyze --out-dir} runs it (same model, same outputs: mask, overlay, JSON, CSV,
  * histogram), into a private folder per result that the API then serves. Admission is by memory:
- * each photo reserves {@link #BYTES_PER_PIXEL} of heap per pixel (read from its header) out of a
+ * each photo reserves {@link PhotoRunner#BYTES_PER_PIXEL} of heap per pixel (read from its header) out of a
  * fixed budget, and a photo that does not fit now is answered 503 with Retry-After instead of
  * running the heap out.
  */
 public final class AnalysisService implements AutoCloseable {
-    /** Heap per pixel while a photo is analysed with every output (measured; README "Memory"). */
-    public static final long BYTES_PER_PIXEL = 48;
 
     /**
      * @param maxUploadBytes    largest request body (photo or mask), bytes (413 above)
@@ -79,6 +78,8 @@ public final class AnalysisService implements AutoCloseable {
         public Path histogram() { return dir.resolve("histogram.png"); }
         /** The page's pore layer: pores filled in their size colour, zone outlines, the rest transparent. */
         public Path layer() { return dir.resolve("layer.png"); }
+        /** The zones mask ({@code analyze --zones-mask}); only when the analysis found zones. */
+        public Path zones() { return dir.resolve("zones.png"); }
     }
 
     private final SegmentationModel model;
@@ -163,7 +164,7 @@ public final class AnalysisService implements AutoCloseable {
 
     private Stored run(String id, String stem, Path dir, Path photo, Options options) {
         ImageFiles.Size size = files.readSizeWithinLimit(photo);
-        long needKbLong = size.pixels() * BYTES_PER_PIXEL / 1024 + 1;
+        long needKbLong = size.pixels() * PhotoRunner.BYTES_PER_PIXEL / 1024 + 1;
         if (needKbLong > budgetKb) {
             throw new ApiException(413, String.format(Locale.ROOT,
                     "%s is %s and needs about %d MB of memory to analyse, more than the server's %d MB for analyses;"
@@ -231,8 +232,8 @@ public final class AnalysisService implements AutoCloseable {
         Path rawJson = dir.resolve("analysis.json");
         Stored stored = new Stored(id, stem, dir, photo, 0, 0, options.pixelSizeUm());
         PhotoAnalysis.Result result = job.run(photo, new PhotoAnalysis.Outputs(stored.mask(), stored.overlay(),
-                rawJson, stored.csv(), stored.histogram(), null, stored.layer()), tiles -> { });
-        writeReport(rawJson, stored.json(), id, photo.getFileName().toString());
+                rawJson, stored.csv(), stored.histogram(), stored.zones(), stored.layer()), tiles -> { });
+        writeReport(rawJson, stored.json(), id, photo.getFileName().toString(), result.zones() != null);
         Files.delete(rawJson);
         return new Stored(id, stem, dir, photo, result.width(), result.height(), options.pixelSizeUm());
     }
@@ -241,7 +242,7 @@ public final class AnalysisService implements AutoCloseable {
      * The analyze JSON with the photo named as the client sent it (not our folder), the result's id and
      * its links first. Streamed token by token: the pores of a 12 MP photo make tens of MB.
      */
-    static void writeReport(Path analyzeJson, Path target, String id, String photoName) {
+    static void writeReport(Path analyzeJson, Path target, String id, String photoName, boolean zones) {
         JsonFactory factory = Json.mapper().getFactory();
         AtomicFiles.write(target, tmp -> {
             try (JsonParser in = factory.createParser(analyzeJson.toFile());
@@ -260,6 +261,7 @@ public final class AnalysisService implements AutoCloseable {
                 out.writeStringField("overlay", base + "/overlay.png");
                 out.writeStringField("histogram", base + "/histogram.png");
                 out.writeStringField("layer", base + "/layer.png");
+                if (zones) out.writeStringField("zones", base + "/zones.png");
                 out.writeStringField("csv", base + "/pores.csv");
                 out.writeStringField("review", base + "/review");
                 out.writeEndObject();
