@@ -39,6 +39,7 @@ public final class Main implements Callable<Integer> {
                 dev.porescope.cli.commands.TrainCommand::new,
                 dev.porescope.cli.commands.SpecCommand::new,
                 dev.porescope.cli.commands.ExportCommand::new,
+                dev.porescope.cli.commands.FaceModelsCommand::new,
                 dev.porescope.cli.commands.CompareCommand::new,
                 dev.porescope.cli.commands.BatchPlaceholder::new,
                 dev.porescope.cli.commands.BenchCommand::new);

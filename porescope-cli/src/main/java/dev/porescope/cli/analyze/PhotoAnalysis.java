@@ -119,7 +119,7 @@ public final class PhotoAnalysis {
             throw new UserException("the ROI " + settings.roiFile() + " is " + roi.width() + "x" + roi.height()
                     + " but the photo " + photo + " is " + w + "x" + h + " (after EXIF orientation); give an ROI of the photo's size");
         }
-        FaceZones zones = roi == null && settings.zones() ? FaceZones.find(argb.argb(), w, h) : null;
+        FaceZones zones = roi == null && settings.zones() ? FaceModelZones.find(argb.argb(), w, h) : null;
         if (zones != null) {
             if (!zones.usable()) {
                 throw new UserException(photo + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"

@@ -41,15 +41,24 @@ public final class FaceZones {
     private final Status status;
     private final FaceLandmarks landmarks;
     private final String note;
+    private final String finder;
 
     private FaceZones(int width, int height, byte[] labels, Status status, FaceLandmarks landmarks, String note) {
+        this(width, height, labels, status, landmarks, note, HEURISTIC);
+    }
+
+    private FaceZones(int width, int height, byte[] labels, Status status, FaceLandmarks landmarks, String note, String finder) {
         this.width = width;
         this.height = height;
         this.labels = labels;
         this.status = status;
         this.landmarks = landmarks;
         this.note = note;
+        this.finder = finder;
     }
+
+    /** {@link #finder()} of the zones {@link #find} found: this package's colour and dark-feature heuristic. */
+    public static final String HEURISTIC = "heuristic";
 
     /** Finds skin, a frontal face and its zones in a photo. */
     public static FaceZones find(int[] argb, int width, int height) {
@@ -73,6 +82,22 @@ public final class FaceZones {
     /** The zones of a face whose landmarks are known (from any face model), on the photo's skin. */
     public static FaceZones of(int[] argb, int width, int height, FaceLandmarks landmarks) {
         return ofLandmarks(SkinMask.of(argb, width, height), landmarks, width, height);
+    }
+
+    /**
+     * The zones of a face whose landmarks a face model found, on the photo's skin.
+     *
+     * @param finder the model's name, for the report ({@link #finder()})
+     */
+    public static FaceZones of(int[] argb, int width, int height, FaceLandmarks landmarks, String finder) {
+        FaceZones z = of(argb, width, height, landmarks);
+        return new FaceZones(width, height, z.labels, z.status, landmarks, z.note, finder);
+    }
+
+    /** A face model found {@code faces} faces (more than one): refused, as {@link #find} refuses them. */
+    public static FaceZones severalFaces(int width, int height, int faces, FaceLandmarks best, String finder) {
+        return new FaceZones(width, height, new byte[width * height], Status.SEVERAL_FACES, best,
+                faces + " faces found; pores are counted on one face: crop the photo to one face", finder);
     }
 
     private static FaceZones ofLandmarks(SkinMask skin, FaceLandmarks landmarks, int width, int height) {
@@ -120,6 +145,9 @@ public final class FaceZones {
 
     /** One line saying what was found and what is counted. */
     public String note() { return note; }
+
+    /** What found the face or decided there is none: {@link #HEURISTIC}, or a face model's name. */
+    public String finder() { return finder; }
 
     /** True when pores can be counted (a face, or skin without a face). */
     public boolean usable() { return status == Status.FACE || status == Status.SKIN_ONLY; }
