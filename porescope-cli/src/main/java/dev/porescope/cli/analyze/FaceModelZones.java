@@ -39,7 +39,7 @@ public final class FaceModelZones {
         return FaceZones.find(argb, width, height);
     }
 
-    private static synchronized FaceLandmarker landmarker() throws OrtException {
+    static synchronized FaceLandmarker landmarker() throws OrtException {
         if (landmarker == null) {
             landmarker = new FaceLandmarker(resource(FaceModelsCommand.DETECTOR_FILE), resource(FaceModelsCommand.MESH_FILE), 0);
         }

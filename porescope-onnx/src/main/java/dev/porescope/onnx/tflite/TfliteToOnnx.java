@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.platform.Fp16Conversions;
 import com.google.protobuf.ByteString;
 import dev.porescope.onnx.OnnxWriter;
 import dev.porescope.onnx.tflite.TfliteModel.Operator;
@@ -304,29 +305,10 @@ public final class TfliteToOnnx {
                 case TfliteModel.FLOAT32 -> b.getFloat(4 * i);
                 case TfliteModel.INT32 -> b.getInt(4 * i);
                 case TfliteModel.INT64 -> b.getLong(8 * i);
-                default -> halfToFloat(b.getShort(2 * i));
+                default -> Fp16Conversions.fp16ToFloat(b.getShort(2 * i));
             };
         }
         return new Const(v, t.shape(), t.type() == TfliteModel.FLOAT16);
-    }
-
-    /** IEEE 754 binary16 to float (exact: every half is a float). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1F;
-        int mant = bits & 0x3FF;
-        if (exp == 0x1F) return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
-        if (exp == 0) {
-            float f = mant * 0x1p-24f;
-            return sign != 0 ? -f : f;
-        }
-        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
-    }
-
-    /** float to binary16, exact for values that came from a half ({@link #halfToFloat}). */
-    static short floatToHalf(float f) {
-        return ai.onnxruntime.platform.Fp16Conversions.floatToFp16(f);
     }
 
     /** A constant initializer: float16 + Cast when the TFLite file stored it as float16, else float32. */
@@ -335,7 +317,7 @@ public final class TfliteToOnnx {
         TensorProto.Builder t = TensorProto.newBuilder().setName(half ? name + "_f16" : name).addAllDims(longs(shape));
         if (half) {
             ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (float v : values) b.putShort(floatToHalf(v));
+            for (float v : values) b.putShort(Fp16Conversions.floatToFp16(v)); // exact: v came from a half
             graph.addInitializer(t.setDataType(TensorProto.DataType.FLOAT16_VALUE).setRawData(ByteString.copyFrom(b.array())));
             return node("Cast", List.of(name + "_f16"), name, integer("to", TensorProto.DataType.FLOAT_VALUE));
         }
