@@ -18,6 +18,8 @@ import java.util.List;
  */
 public final class FaceModelZones {
     static final String MODELS = "/dev/porescope/cli/models/";
+    /** {@link FaceZones#finder()} when the detector found no face and the heuristic decided. */
+    public static final String FALLBACK = FaceZones.HEURISTIC + " (MediaPipe face detection found no face)";
     private static FaceLandmarker landmarker;
 
     private FaceModelZones() { }
@@ -36,7 +38,7 @@ public final class FaceModelZones {
         if (faces.size() == 1) {
             return FaceZones.of(argb, width, height, faces.get(0).landmarks(), faces.get(0).source());
         }
-        return FaceZones.find(argb, width, height);
+        return FaceZones.find(argb, width, height).withFinder(FALLBACK);
     }
 
     static synchronized FaceLandmarker landmarker() throws OrtException {

@@ -90,8 +90,12 @@ public final class FaceZones {
      * @param finder the model's name, for the report ({@link #finder()})
      */
     public static FaceZones of(int[] argb, int width, int height, FaceLandmarks landmarks, String finder) {
-        FaceZones z = of(argb, width, height, landmarks);
-        return new FaceZones(width, height, z.labels, z.status, landmarks, z.note, finder);
+        return of(argb, width, height, landmarks).withFinder(finder);
+    }
+
+    /** The same zones, reported as found by {@code finder}. */
+    public FaceZones withFinder(String finder) {
+        return new FaceZones(width, height, labels, status, landmarks, note, finder);
     }
 
     /** A face model found {@code faces} faces (more than one): refused, as {@link #find} refuses them. */
