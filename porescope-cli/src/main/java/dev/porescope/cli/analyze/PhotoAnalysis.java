@@ -14,6 +14,7 @@ import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
+import dev.porescope.core.overlay.OverlayPixels;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreSummary;
 
@@ -42,14 +43,21 @@ import java.util.function.IntConsumer;
  */
 public final class PhotoAnalysis {
 
-    /** Files to write for one photo; null = not wanted. */
-    public record Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask) {
+    /**
+     * Files to write for one photo; null = not wanted. {@code layer} is the pore layer of the web page
+     * ({@link OverlayPixels#layer}: pores filled in their size colour, zone outlines, the rest transparent).
+     */
+    public record Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask, Path layer) {
+        public Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask) {
+            this(mask, overlay, json, csv, histogram, zonesMask, null);
+        }
+
         public Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram) {
-            this(mask, overlay, json, csv, histogram, null);
+            this(mask, overlay, json, csv, histogram, null, null);
         }
 
         public static Outputs none() {
-            return new Outputs(null, null, null, null, null, null);
+            return new Outputs(null, null, null, null, null, null, null);
         }
 
         /**
@@ -161,6 +169,10 @@ public final class PhotoAnalysis {
         }
         if (outputs.zonesMask() != null && zones != null) {
             jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
+        }
+        if (outputs.layer() != null) {
+            jobs.put(outputs.layer(), () -> ImageFiles.writeArgb(
+                    new ArgbImage(w, h, OverlayPixels.layer(poreMask, pores, zones)), outputs.layer()));
         }
         if (outputs.csv() != null) {
             jobs.put(outputs.csv(), () -> AtomicFiles.write(outputs.csv(), tmp -> {

@@ -12,6 +12,7 @@ import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.overlay.SizeColors;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 
 import java.io.IOException;
@@ -76,6 +77,8 @@ public final class AnalysisService implements AutoCloseable {
         public Path overlay() { return dir.resolve("overlay.png"); }
         public Path csv() { return dir.resolve("pores.csv"); }
         public Path histogram() { return dir.resolve("histogram.png"); }
+        /** The page's pore layer: pores filled in their size colour, zone outlines, the rest transparent. */
+        public Path layer() { return dir.resolve("layer.png"); }
     }
 
     private final SegmentationModel model;
@@ -228,7 +231,7 @@ public final class AnalysisService implements AutoCloseable {
         Path rawJson = dir.resolve("analysis.json");
         Stored stored = new Stored(id, stem, dir, photo, 0, 0, options.pixelSizeUm());
         PhotoAnalysis.Result result = job.run(photo, new PhotoAnalysis.Outputs(stored.mask(), stored.overlay(),
-                rawJson, stored.csv(), stored.histogram()), tiles -> { });
+                rawJson, stored.csv(), stored.histogram(), null, stored.layer()), tiles -> { });
         writeReport(rawJson, stored.json(), id, photo.getFileName().toString());
         Files.delete(rawJson);
         return new Stored(id, stem, dir, photo, result.width(), result.height(), options.pixelSizeUm());
@@ -256,9 +259,14 @@ public final class AnalysisService implements AutoCloseable {
                 out.writeStringField("mask", base + "/mask.png");
                 out.writeStringField("overlay", base + "/overlay.png");
                 out.writeStringField("histogram", base + "/histogram.png");
+                out.writeStringField("layer", base + "/layer.png");
                 out.writeStringField("csv", base + "/pores.csv");
                 out.writeStringField("review", base + "/review");
                 out.writeEndObject();
+                // the layer's pore colours, small to large on a log scale (the overlay's legend)
+                out.writeArrayFieldStart("size_colors");
+                for (String c : SizeColors.cssStops()) out.writeString(c);
+                out.writeEndArray();
                 while (in.nextToken() == JsonToken.FIELD_NAME) {
                     String field = in.currentName();
                     in.nextToken();

@@ -72,10 +72,30 @@ class ServeBrowserTest {
                 int[] labels = Components.of(model).labels();
                 int seed = firstPixelOf(labels, 1);
                 assertTrue(seed >= 0, "the photo should have pores");
-                long drawn = (Long) browser.executeScript(
+                @SuppressWarnings("unchecked")
+                List<Number> layer = (List<Number>) browser.executeScript(
                         "const d = porescope.state.layerCtx.getImageData(0, 0, porescope.state.width, porescope.state.height).data;"
-                                + " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;");
-                assertEquals(model.count(), drawn, "every pore pixel of the model is drawn, nothing else");
+                                + " return Array.from(d);");
+                int drawn = 0;
+                for (int i = 0; i < model.bits().length; i++) {
+                    boolean painted = layer.get(4 * i + 3).intValue() > 0;
+                    if (model.bits()[i]) {
+                        if (painted) drawn++;
+                    } else if (painted) {
+                        assertEquals(List.of(255, 255, 255), rgb(layer, i), "pixel " + i + " off the pores is drawn, and not"
+                                + " as a white zone outline");
+                    }
+                }
+                assertEquals(model.count(), drawn, "every pore pixel of the model is drawn");
+                // in the size colour the downloadable overlay (drawn in Java) gives the same pore around it
+                Path overlayFile = tmp.resolve("overlay.png");
+                Files.write(overlayFile, ServeClient.get(server, "/api/results/" + id + "/overlay.png").body());
+                int[] overlay = ImageFiles.defaults().readArgb(overlayFile).argb();
+                int ring = ringPixelOf(labels, model.width(), model.height(), 1);
+                assertTrue(ring >= 0, "pore 1 has a ring pixel that touches no other pore");
+                int expected = overlay[ring];
+                assertEquals(List.of((expected >> 16) & 255, (expected >> 8) & 255, expected & 255), rgb(layer, seed),
+                        "the page colours pore 1 as the overlay outlines it");
 
                 browser.findElement(By.id("toolRemove")).click();
                 clickPixel(browser, seed % model.width(), seed / model.width());
@@ -143,6 +163,30 @@ class ServeBrowserTest {
             Thread.sleep(100);
         }
         fail("the page did not reach '" + state + "': " + browser.findElement(By.id("status")).getText());
+    }
+
+    private static List<Integer> rgb(List<Number> rgba, int i) {
+        return List.of(rgba.get(4 * i).intValue(), rgba.get(4 * i + 1).intValue(), rgba.get(4 * i + 2).intValue());
+    }
+
+    /** A background pixel whose 8 neighbours touch pore {@code label} and no other pore (or -1). */
+    private static int ringPixelOf(int[] labels, int w, int h, int label) {
+        for (int y = 1; y < h - 1; y++) {
+            for (int x = 1; x < w - 1; x++) {
+                if (labels[y * w + x] != 0) continue;
+                boolean mine = false;
+                boolean other = false;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int l = labels[(y + dy) * w + x + dx];
+                        if (l == label) mine = true;
+                        else if (l != 0) other = true;
+                    }
+                }
+                if (mine && !other) return y * w + x;
+            }
+        }
+        return -1;
     }
 
     private static int firstPixelOf(int[] labels, int label) {

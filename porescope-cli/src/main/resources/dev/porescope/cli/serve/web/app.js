@@ -6,9 +6,14 @@ const $ = (id) => document.getElementById(id);
 const view = $('view');
 const g = view.getContext('2d');
 
-// Colours of the pore layer (RGBA): pores the model found, pixels painted by the user.
+// Colours of the pore layer (RGBA): pores the model found (when not coloured by size), pixels painted
+// by the user. With "size colours" the model's pores take the overlay's colour for their size, from the
+// server's layer.png (one colour map, core's SizeColors), and the face zones are outlined in white.
 const MODEL_RGBA = [255, 40, 200, 120];
 const ADDED_RGBA = [40, 230, 60, 150];
+const ADDED_SIZE_RGBA = [255, 0, 255, 190]; // painted pixels beside size colours: magenta is not on the size map
+const SIZE_ALPHA = 150;
+const ZONE_RGBA = [255, 255, 255, 220];
 
 const state = {
   result: null,       // the analyze JSON
@@ -16,6 +21,7 @@ const state = {
   width: 0, height: 0,
   mask: null,         // Uint8Array, 1 = pore (the current, corrected mask)
   modelMask: null,    // Uint8Array, the model's mask
+  colors: null,       // Uint8ClampedArray RGBA of layer.png: size colour of each model pore, zone outlines, else 0
   layer: null,        // canvas of the pore layer (photo size)
   levels: [],         // smaller copies of photo and layer for zoomed-out views
   layerCtx: null,
@@ -75,7 +81,8 @@ async function fetchBitmap(url) {
 }
 
 async function show(result) {
-  const [photo, maskImage] = await Promise.all([fetchBitmap(result.links.photo), fetchBitmap(result.links.mask)]);
+  const [photo, maskImage, layerImage] = await Promise.all([fetchBitmap(result.links.photo),
+    fetchBitmap(result.links.mask), result.links.layer ? fetchBitmap(result.links.layer) : null]);
   const w = result.width, h = result.height;
   if (photo.width !== w || photo.height !== h) {
     throw new Error('the browser shows the photo as ' + photo.width + 'x' + photo.height + ' but it was analysed as '
@@ -88,11 +95,18 @@ async function show(result) {
   const pixels = sg.getImageData(0, 0, w, h).data;
   const modelMask = new Uint8Array(w * h);
   for (let i = 0; i < modelMask.length; i++) modelMask[i] = pixels[4 * i] > 127 ? 1 : 0;
+  let colors = null;
+  if (layerImage) {
+    sg.clearRect(0, 0, w, h);
+    sg.drawImage(layerImage, 0, 0);
+    colors = sg.getImageData(0, 0, w, h).data;
+  }
 
   state.result = result;
   state.photo = photo;
   state.width = w; state.height = h;
   state.modelMask = modelMask;
+  state.colors = colors;
   state.mask = modelMask.slice();
   state.undo = [];
   state.added = 0;
@@ -121,12 +135,25 @@ function paintLayer(x0, y0, x1, y1) {
   const part = state.layerCtx.createImageData(x1 - x0, y1 - y0);
   const d = part.data;
   const w = state.width;
+  const colors = $('sizeColors').checked ? state.colors : null;
+  const size = [0, 0, 0, SIZE_ALPHA];
   let k = 0;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++, k += 4) {
       const i = y * w + x;
-      if (!state.mask[i]) continue;
-      const c = state.modelMask[i] ? MODEL_RGBA : ADDED_RGBA;
+      let c = null;
+      const zoneEdge = colors && colors[4 * i + 3] && colors[4 * i] === 255 && colors[4 * i + 1] === 255
+        && colors[4 * i + 2] === 255;
+      if (state.mask[i]) {
+        c = state.modelMask[i] ? MODEL_RGBA : colors ? ADDED_SIZE_RGBA : ADDED_RGBA;
+        if (state.modelMask[i] && colors && colors[4 * i + 3] && !zoneEdge) {
+          size[0] = colors[4 * i]; size[1] = colors[4 * i + 1]; size[2] = colors[4 * i + 2];
+          c = size;
+        }
+      } else if (zoneEdge) {
+        c = ZONE_RGBA;
+      }
+      if (!c) continue;
       d[k] = c[0]; d[k + 1] = c[1]; d[k + 2] = c[2]; d[k + 3] = c[3];
     }
   }
@@ -194,7 +221,29 @@ function draw() {
     g.drawImage(level ? level.layer : state.layer, 0, 0);
   }
   g.setTransform(1, 0, 0, 1, 0, 0);
+  if ($('showOverlay').checked && $('sizeColors').checked) drawZoneNames(dpr);
   if (state.tool === 'brush' || state.tool === 'eraser') drawBrushCursor(dpr);
+}
+
+/** Each face zone's name at the centre of its pixels (the JSON's zones[].anchor), as on the overlay PNG. */
+function drawZoneNames(dpr) {
+  const zones = state.result && state.result.zones;
+  if (!Array.isArray(zones)) return;
+  g.font = Math.round(13 * dpr) + 'px sans-serif';
+  g.textAlign = 'center';
+  g.textBaseline = 'middle';
+  g.lineWidth = 3 * dpr;
+  g.strokeStyle = 'rgba(0, 0, 0, 0.75)';
+  g.fillStyle = '#fff';
+  for (const z of zones) {
+    if (!z.anchor) continue;
+    const p = toView(z.anchor.x, z.anchor.y);
+    const text = z.name.replace('_', ' ');
+    g.strokeText(text, p.x * dpr, p.y * dpr);
+    g.fillText(text, p.x * dpr, p.y * dpr);
+  }
+  g.textAlign = 'start';
+  g.textBaseline = 'alphabetic';
 }
 
 let pointer = null; // last pointer position over the view, CSS px
@@ -441,6 +490,7 @@ function showSummary(r) {
     $('summaryTable').appendChild(tr);
   }
   showZones(r.zones, r.zone_finder);
+  showSizeLegend(r);
   drawHistogram(s.areaHistogram || [], unit);
   $('dlCsv').href = r.links.csv;
   $('dlJson').href = r.links.self;
@@ -476,6 +526,20 @@ function showZones(zones, finder) {
   const h = document.createElement('h3');
   h.textContent = 'By face zone';
   box.append(h, table);
+}
+
+/** The size colours' legend: the map's stops between the smallest and the largest pore (log scale). */
+function showSizeLegend(r) {
+  const box = $('sizeLegend');
+  const stops = r.size_colors;
+  const areas = Array.isArray(r.pores) ? r.pores.map((p) => p.area).filter((a) => a > 0) : [];
+  if (!Array.isArray(stops) || !stops.length || !areas.length) { box.hidden = true; return; }
+  let min = Infinity, max = 0;
+  for (const a of areas) { if (a < min) min = a; if (a > max) max = a; }
+  $('sizeBar').style.background = 'linear-gradient(to right, ' + stops.join(', ') + ')';
+  $('sizeMin').textContent = fmt(min, 0) + ' px\u00b2';
+  $('sizeMax').textContent = fmt(max, 0) + ' px\u00b2';
+  box.hidden = false;
 }
 
 function drawHistogram(bins, unit) {
@@ -528,6 +592,7 @@ $('brushSize').addEventListener('input', () => { $('brushLabel').textContent = $
 $('undo').addEventListener('click', undo);
 $('fit').addEventListener('click', fit);
 $('showOverlay').addEventListener('change', redraw);
+$('sizeColors').addEventListener('change', () => { if (state.photo) { paintLayer(0, 0, state.width, state.height); redraw(); } });
 $('save').addEventListener('click', () => run(save()));
 $('file').addEventListener('change', (e) => take(e.target.files));
 window.addEventListener('keydown', (e) => {
