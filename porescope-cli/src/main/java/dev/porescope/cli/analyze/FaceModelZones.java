@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * The zones of {@code --zones auto}: MediaPipe's face detector and face mesh (embedded ONNX, made by
  * {@code porescope face-models}) place the landmarks; when the detector finds no face, the pure-Java
- * heuristic of {@link FaceZones#find} decides (a face it finds, or the skin alone). The models are
- * loaded once per process.
+ * heuristic decides ({@link FaceZones#findLargeFace}: a large frontal face it finds, else the skin
+ * alone). The models are loaded once per process.
  */
 public final class FaceModelZones {
     static final String MODELS = "/dev/porescope/cli/models/";
@@ -38,7 +38,7 @@ public final class FaceModelZones {
         if (faces.size() == 1) {
             return FaceZones.of(argb, width, height, faces.get(0).landmarks(), faces.get(0).source());
         }
-        return FaceZones.find(argb, width, height).withFinder(FALLBACK);
+        return FaceZones.findLargeFace(argb, width, height).withFinder(FALLBACK);
     }
 
     static synchronized FaceLandmarker landmarker() throws OrtException {

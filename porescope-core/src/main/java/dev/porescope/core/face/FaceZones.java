@@ -62,6 +62,21 @@ public final class FaceZones {
 
     /** Finds skin, a frontal face and its zones in a photo. */
     public static FaceZones find(int[] argb, int width, int height) {
+        return find(argb, width, height, true);
+    }
+
+    /**
+     * As {@link #find}, for a photo in which a trained face detector found no face: a face too small
+     * to resolve pores, or several faces, is then taken for what it most likely is (brows, lashes or
+     * nostrils paired up on a close-up; the detector does see small faces) and the photo is counted on
+     * the skin alone. A large frontal face is kept: the detector misses some (closed eyes, a face
+     * cut off below the eyes).
+     */
+    public static FaceZones findLargeFace(int[] argb, int width, int height) {
+        return find(argb, width, height, false);
+    }
+
+    private static FaceZones find(int[] argb, int width, int height, boolean refuseSmallOrSeveral) {
         SkinMask skin = SkinMask.of(argb, width, height);
         if (skin.skinPixels() == 0) {
             return new FaceZones(width, height, new byte[width * height], Status.NO_SKIN, null,
@@ -72,6 +87,9 @@ public final class FaceZones {
             return skinOnly(skin, width, height);
         }
         FaceLandmarks landmarks = FaceFinder.landmarks(found.eyes(), skin.scale);
+        if (!refuseSmallOrSeveral && (found.faces() > 1 || landmarks.eyeDistance() < MIN_EYE_DISTANCE_PX)) {
+            return skinOnly(skin, width, height);
+        }
         if (found.faces() > 1) {
             return new FaceZones(width, height, new byte[width * height], Status.SEVERAL_FACES, landmarks,
                     found.faces() + " faces found; pores are counted on one face: crop the photo to one face");

@@ -99,6 +99,8 @@ public final class FaceLandmarker implements AutoCloseable {
                 k[j] = p[0];
                 k[j + 1] = p[1];
             }
+            // eye keypoints on one pixel: no face frame to build zones in
+            if (Math.hypot(k[2] - k[0], k[3] - k[1]) < 1) continue;
             faces.add(face(argb, width, height, d.score(), box, k));
         }
         return faces;
@@ -109,7 +111,7 @@ public final class FaceLandmarker implements AutoCloseable {
         Point a = new Point(k[0], k[1]), b = new Point(k[2], k[3]);
         Point right = a.x() <= b.x() ? a : b, left = a.x() <= b.x() ? b : a;
         FaceLandmarks fromDetector = new FaceLandmarks(right, left, new Point(k[4], k[5]), new Point(k[6], k[7]));
-        if (mesh == null || fromDetector.eyeDistance() < 1) {
+        if (mesh == null) {
             return new Face(score, box, fromDetector, null, Double.NaN);
         }
         double angle = Math.atan2(left.y() - right.y(), left.x() - right.x());
