@@ -48,6 +48,11 @@ public final class BatchCommand implements Callable<Integer> {
             description = "Names of photo files (default: ${DEFAULT-VALUE}).")
     String glob;
 
+    @Option(names = "--zones", paramLabel = "auto|none", defaultValue = "auto",
+            description = "auto (default): as analyze, pores counted on the skin and per face zone (the photo row's"
+                    + " zones column, each pore's zone); none: the whole photo.")
+    String zones;
+
     @Mixin
     ImageOptions images;
 
@@ -61,8 +66,11 @@ public final class BatchCommand implements Callable<Integer> {
         if (batchPhotos < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-photos must be at least 1, got " + batchPhotos);
         }
+        if (!"auto".equals(zones) && !"none".equals(zones)) {
+            throw new ParameterException(spec.commandLine(), "--zones must be auto or none, got " + zones);
+        }
         PhotoBatch.Settings settings = new PhotoBatch.Settings(inputs, output, glob, incremental, batchPhotos,
-                images.files().maxPixels());
+                images.files().maxPixels(), "auto".equals(zones));
         ModelPayload model = ModelPayload.resolve(this.model, err); // a bad model fails before Spark starts
         PhotoBatch.Report r;
         try (Sessions.Started session = Sessions.start(master, "porescope batch")) {

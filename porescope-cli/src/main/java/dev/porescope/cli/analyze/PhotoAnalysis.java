@@ -72,6 +72,22 @@ public final class PhotoAnalysis {
     }
 
     /**
+     * The face zones of {@code --zones auto} (the skin alone when no face is in view), for {@code analyze},
+     * {@code serve} and {@code batch} alike.
+     *
+     * @throws UserException when the photo cannot be analysed by zones (several faces, a face too small, no
+     *                       skin), naming the photo and the options that would analyse it
+     */
+    public static FaceZones findZones(ArgbImage argb, String photoName) {
+        FaceZones zones = FaceModelZones.find(argb.argb(), argb.width(), argb.height());
+        if (!zones.usable()) {
+            throw new UserException(photoName + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
+                    + " or --roi PNG to say where");
+        }
+        return zones;
+    }
+
+    /**
      * What stays of an analysed photo after its files are written.
      *
      * @param photo     the photo file
@@ -127,14 +143,8 @@ public final class PhotoAnalysis {
             throw new UserException("the ROI " + settings.roiFile() + " is " + roi.width() + "x" + roi.height()
                     + " but the photo " + photo + " is " + w + "x" + h + " (after EXIF orientation); give an ROI of the photo's size");
         }
-        FaceZones zones = roi == null && settings.zones() ? FaceModelZones.find(argb.argb(), w, h) : null;
-        if (zones != null) {
-            if (!zones.usable()) {
-                throw new UserException(photo + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
-                        + " or --roi PNG to say where");
-            }
-            clock.lap("zones");
-        }
+        FaceZones zones = roi == null && settings.zones() ? findZones(argb, photo.toString()) : null;
+        if (zones != null) clock.lap("zones");
         Mask region = roi != null ? roi : zones != null ? zones.analysed() : Mask.full(w, h);
         Plane luma = Luma.fromArgb(argb.argb(), w, h);
         // the overlay is drawn on the decoded photo kept in memory (decoding it again took longer)

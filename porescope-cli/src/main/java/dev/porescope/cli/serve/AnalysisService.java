@@ -79,6 +79,8 @@ public final class AnalysisService implements AutoCloseable {
         public Path histogram() { return dir.resolve("histogram.png"); }
         /** The page's pore layer: pores filled in their size colour, zone outlines, the rest transparent. */
         public Path layer() { return dir.resolve("layer.png"); }
+        /** The zones mask ({@code analyze --zones-mask}); only when the analysis found zones. */
+        public Path zones() { return dir.resolve("zones.png"); }
     }
 
     private final SegmentationModel model;
@@ -231,8 +233,8 @@ public final class AnalysisService implements AutoCloseable {
         Path rawJson = dir.resolve("analysis.json");
         Stored stored = new Stored(id, stem, dir, photo, 0, 0, options.pixelSizeUm());
         PhotoAnalysis.Result result = job.run(photo, new PhotoAnalysis.Outputs(stored.mask(), stored.overlay(),
-                rawJson, stored.csv(), stored.histogram(), null, stored.layer()), tiles -> { });
-        writeReport(rawJson, stored.json(), id, photo.getFileName().toString());
+                rawJson, stored.csv(), stored.histogram(), stored.zones(), stored.layer()), tiles -> { });
+        writeReport(rawJson, stored.json(), id, photo.getFileName().toString(), result.zones() != null);
         Files.delete(rawJson);
         return new Stored(id, stem, dir, photo, result.width(), result.height(), options.pixelSizeUm());
     }
@@ -241,7 +243,7 @@ public final class AnalysisService implements AutoCloseable {
      * The analyze JSON with the photo named as the client sent it (not our folder), the result's id and
      * its links first. Streamed token by token: the pores of a 12 MP photo make tens of MB.
      */
-    static void writeReport(Path analyzeJson, Path target, String id, String photoName) {
+    static void writeReport(Path analyzeJson, Path target, String id, String photoName, boolean zones) {
         JsonFactory factory = Json.mapper().getFactory();
         AtomicFiles.write(target, tmp -> {
             try (JsonParser in = factory.createParser(analyzeJson.toFile());
@@ -260,6 +262,7 @@ public final class AnalysisService implements AutoCloseable {
                 out.writeStringField("overlay", base + "/overlay.png");
                 out.writeStringField("histogram", base + "/histogram.png");
                 out.writeStringField("layer", base + "/layer.png");
+                if (zones) out.writeStringField("zones", base + "/zones.png");
                 out.writeStringField("csv", base + "/pores.csv");
                 out.writeStringField("review", base + "/review");
                 out.writeEndObject();

@@ -60,6 +60,7 @@ public final class PoreServer implements AutoCloseable {
             config.routes.get("/api/results/{id}/mask.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).mask(), "image/png"));
             config.routes.get("/api/results/{id}/overlay.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).overlay(), "image/png"));
             config.routes.get("/api/results/{id}/histogram.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).histogram(), "image/png"));
+            config.routes.get("/api/results/{id}/zones.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).zones(), "image/png"));
             config.routes.get("/api/results/{id}/layer.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).layer(), "image/png"));
             config.routes.get("/api/results/{id}/pores.csv", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).csv(), "text/csv; charset=utf-8"));
             config.routes.post("/api/results/{id}/review", this::review);
