@@ -3,7 +3,7 @@ package dev.porescope.cli.analyze;
 import ai.onnxruntime.OrtException;
 import dev.porescope.cli.commands.FaceModelsCommand;
 import dev.porescope.core.face.FaceZones;
-import dev.porescope.onnx.face.FaceLandmarker;
+import dev.porescope.ort.face.FaceLandmarker;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.porescope.cli.analyze;
 
 import dev.porescope.core.face.FaceLandmarks.Point;
 import dev.porescope.core.face.FaceZones;
-import dev.porescope.onnx.face.FaceLandmarker;
+import dev.porescope.ort.face.FaceLandmarker;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;

@@ -1,16 +1,12 @@
-package dev.porescope.onnx.face;
+package dev.porescope.ort.face;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.porescope.core.face.FaceLandmarks;
 import dev.porescope.core.face.FaceLandmarks.Point;
+import dev.porescope.ort.OrtRunner;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Faces and their landmarks from MediaPipe's short-range face detector (BlazeFace) and, when given,
@@ -44,10 +40,8 @@ public final class FaceLandmarker implements AutoCloseable {
         }
     }
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    private final OrtSession detector;
-    private final OrtSession mesh;
+    private final OrtRunner detector;
+    private final OrtRunner mesh;
     private final double[] anchors = BlazeFace.anchors();
 
     /**
@@ -56,16 +50,11 @@ public final class FaceLandmarker implements AutoCloseable {
      * @param meshOnnx     the face mesh (input [1,192,192,3], outputs [1,1,1,1404] and [1,1,1,1]), or null
      */
     public FaceLandmarker(byte[] detectorOnnx, byte[] meshOnnx, int threads) throws OrtException {
-        OrtSession d = null;
+        detector = new OrtRunner(detectorOnnx, threads);
         try {
-            if (threads > 0) options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            d = env.createSession(detectorOnnx, options);
-            detector = d;
-            mesh = meshOnnx == null ? null : env.createSession(meshOnnx, options);
+            mesh = meshOnnx == null ? null : new OrtRunner(meshOnnx, threads);
         } catch (OrtException | RuntimeException e) {
-            if (d != null) d.close();
-            options.close();
+            detector.close();
             throw e;
         }
     }
@@ -75,13 +64,9 @@ public final class FaceLandmarker implements AutoCloseable {
         double side = Math.max(width, height);
         FaceCrop letterbox = new FaceCrop(width / 2.0, height / 2.0, side, 0);
         float[] input = letterbox.sample(argb, width, height, BlazeFace.INPUT, -1f, 1f);
-        float[] regressors;
-        float[] scores;
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[]{1, BlazeFace.INPUT, BlazeFace.INPUT, 3});
-             OrtSession.Result r = detector.run(Map.of(detector.getInputNames().iterator().next(), x))) {
-            regressors = floats(r, "regressors", BlazeFace.ANCHORS * BlazeFace.COORDS);
-            scores = floats(r, "classificators", BlazeFace.ANCHORS);
-        }
+        List<OrtRunner.Output> out = detector.run(input, 1, BlazeFace.INPUT, BlazeFace.INPUT, 3);
+        float[] regressors = output(out, "regressors", BlazeFace.ANCHORS * BlazeFace.COORDS);
+        float[] scores = output(out, "classificators", BlazeFace.ANCHORS);
         List<BlazeFace.Detection> found = BlazeFace.weightedNms(
                 BlazeFace.decode(regressors, scores, anchors, BlazeFace.MIN_SCORE), BlazeFace.NMS_IOU);
         List<Face> faces = new ArrayList<>();
@@ -118,19 +103,11 @@ public final class FaceLandmarker implements AutoCloseable {
         double size = MESH_WINDOW * Math.max(box[2] - box[0], box[3] - box[1]);
         FaceCrop window = new FaceCrop((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, size, angle);
         float[] input = window.sample(argb, width, height, MESH_INPUT, 0f, 1f);
-        float[] points;
-        float flag;
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[]{1, MESH_INPUT, MESH_INPUT, 3});
-             OrtSession.Result r = mesh.run(Map.of(mesh.getInputNames().iterator().next(), x))) {
-            float[][] outs = new float[2][];
-            for (int i = 0; i < 2; i++) {
-                FloatBuffer fb = ((OnnxTensor) r.get(i)).getFloatBuffer();
-                outs[i] = new float[fb.remaining()];
-                fb.get(outs[i]);
-            }
-            points = outs[0].length >= outs[1].length ? outs[0] : outs[1];
-            flag = outs[0].length >= outs[1].length ? outs[1][0] : outs[0][0];
-        }
+        List<OrtRunner.Output> out = mesh.run(input, 1, MESH_INPUT, MESH_INPUT, 3);
+        if (out.size() != 2) throw new IllegalStateException("the face mesh has " + out.size() + " outputs, expected 2");
+        boolean firstIsMesh = out.get(0).values().length >= out.get(1).values().length;
+        float[] points = out.get(firstIsMesh ? 0 : 1).values();
+        float flag = out.get(firstIsMesh ? 1 : 0).values()[0];
         if (points.length != 468 * 3) throw new IllegalStateException("face mesh returned " + points.length + " values, expected 1404");
         double meshScore = 1 / (1 + Math.exp(-flag));
         if (meshScore < MIN_MESH_SCORE) return new Face(score, box, fromDetector, null, meshScore);
@@ -152,26 +129,23 @@ public final class FaceLandmarker implements AutoCloseable {
         return new Point((xy[2 * i] + xy[2 * j]) / 2, (xy[2 * i + 1] + xy[2 * j + 1]) / 2);
     }
 
-    private static float[] floats(OrtSession.Result r, String name, int expected) throws OrtException {
-        OnnxTensor t = (OnnxTensor) r.get(name).orElseThrow(() -> new IllegalStateException("the detector has no output " + name));
-        FloatBuffer fb = t.getFloatBuffer();
-        if (fb.remaining() != expected) {
-            throw new IllegalStateException("the detector's " + name + " holds " + fb.remaining() + " values, expected " + expected);
+    private static float[] output(List<OrtRunner.Output> outputs, String name, int expected) {
+        for (OrtRunner.Output o : outputs) {
+            if (!o.name().equals(name)) continue;
+            if (o.values().length != expected) {
+                throw new IllegalStateException("the detector's " + name + " holds " + o.values().length + " values, expected " + expected);
+            }
+            return o.values();
         }
-        float[] out = new float[expected];
-        fb.get(out);
-        return out;
+        throw new IllegalStateException("the detector has no output " + name);
     }
 
     @Override
     public void close() {
         try {
             detector.close();
-            if (mesh != null) mesh.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot close ONNX Runtime session: " + e.getMessage(), e);
         } finally {
-            options.close();
+            if (mesh != null) mesh.close();
         }
     }
 }

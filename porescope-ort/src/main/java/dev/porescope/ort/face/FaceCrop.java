@@ -1,4 +1,4 @@
-package dev.porescope.onnx.face;
+package dev.porescope.ort.face;
 
 /**
  * A square, possibly rotated window of a photo resampled into a model's input: float NHWC RGB,

@@ -1,4 +1,4 @@
-package dev.porescope.onnx.face;
+package dev.porescope.ort.face;
 
 import org.junit.jupiter.api.Test;
 
