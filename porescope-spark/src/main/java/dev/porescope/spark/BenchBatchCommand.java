@@ -1,10 +1,11 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.commands.BenchInferCommand;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.synth.SkinSynthesizer;
 import dev.porescope.core.synth.SynthConfig;
 import dev.porescope.core.synth.SyntheticPhoto;
@@ -142,7 +143,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
         long[] seeds = new SplittableRandom(7).longs(count).toArray();
         for (int i = 0; i < count; i++) {
             SyntheticPhoto photo = new SkinSynthesizer(SynthConfig.defaults(size, size)).generate(String.format(Locale.ROOT, "bench-%04d", i), seeds[i]);
-            ImageFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()), dir.resolve(photo.name() + ".png"));
+            PngFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()), dir.resolve(photo.name() + ".png"));
         }
         return dir;
     }

@@ -1,7 +1,7 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.support.UserException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

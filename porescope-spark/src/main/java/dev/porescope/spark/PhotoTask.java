@@ -1,11 +1,11 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.Messages;
 import dev.porescope.cli.analyze.PhotoAnalysis;
-import dev.porescope.cli.commands.AnalyzeCommand;
+import dev.porescope.cli.analyze.PhotoRunner;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.PoreTable;
+import dev.porescope.cli.support.Messages;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.Zone;
 import dev.porescope.core.face.ZoneFigures;
@@ -76,7 +76,7 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
             ImageFiles.Size header = files.readSize(content, path);
             PoreAnalyzer analyzer = ExecutorModels.analyzer(model);
             // the pixel limit was checked from the header; now wait for heap for this photo's planes
-            int permit = ExecutorModels.reserve(header.pixels() * AnalyzeCommand.BYTES_PER_PIXEL);
+            int permit = ExecutorModels.reserve(header.pixels() * PhotoRunner.BYTES_PER_PIXEL);
             PoreAnalyzer.Analysis analysis;
             FaceZones zones;
             int w;

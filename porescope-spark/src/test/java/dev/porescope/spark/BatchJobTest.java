@@ -1,9 +1,10 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.synth.SkinSynthesizer;
 import dev.porescope.core.synth.SynthConfig;
 import dev.porescope.core.synth.SyntheticPhoto;
@@ -71,7 +72,7 @@ class BatchJobTest {
             SynthConfig config = i % 2 == 0 ? SynthConfig.defaults(96, 96) : SynthConfig.hard(96, 96);
             SyntheticPhoto p = new SkinSynthesizer(config).generate(String.format(Locale.ROOT, "p%02d", i), seeds[i]);
             // half in a subfolder: binaryFile reads folders recursively
-            ImageFiles.writeArgb(new ArgbImage(p.width(), p.height(), p.argb()), (i < GOOD / 2 ? photos : sub).resolve(p.name() + ".png"));
+            PngFiles.writeArgb(new ArgbImage(p.width(), p.height(), p.argb()), (i < GOOD / 2 ? photos : sub).resolve(p.name() + ".png"));
         }
         byte[] good = Files.readAllBytes(photos.resolve("p00.png"));
         Files.write(photos.resolve("truncated.png"), java.util.Arrays.copyOf(good, good.length / 2));

@@ -1,7 +1,6 @@
 package dev.porescope.cli.analyze;
 
 import ai.onnxruntime.OrtException;
-import dev.porescope.cli.commands.FaceModelsCommand;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.ort.face.FaceLandmarker;
 
@@ -18,6 +17,8 @@ import java.util.List;
  */
 public final class FaceModelZones {
     static final String MODELS = "/dev/porescope/cli/models/";
+    /** The embedded detector and mesh, as {@code porescope face-models} names them. */
+    public static final String DETECTOR_FILE = "face-detection.onnx", MESH_FILE = "face-mesh.onnx";
     /** {@link FaceZones#finder()} when the detector found no face and the heuristic decided. */
     public static final String FALLBACK = FaceZones.HEURISTIC + " (MediaPipe face detection found no face)";
     private static FaceLandmarker landmarker;
@@ -43,7 +44,7 @@ public final class FaceModelZones {
 
     static synchronized FaceLandmarker landmarker() throws OrtException {
         if (landmarker == null) {
-            landmarker = new FaceLandmarker(resource(FaceModelsCommand.DETECTOR_FILE), resource(FaceModelsCommand.MESH_FILE), 0);
+            landmarker = new FaceLandmarker(resource(DETECTOR_FILE), resource(MESH_FILE), 0);
         }
         return landmarker;
     }

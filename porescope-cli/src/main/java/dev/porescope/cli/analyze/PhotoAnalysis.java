@@ -1,12 +1,12 @@
 package dev.porescope.cli.analyze;
 
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.cli.report.AnalysisJson;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.cli.report.PoreTable;
 import dev.porescope.cli.report.SizeHistogram;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
@@ -68,6 +68,29 @@ public final class PhotoAnalysis {
             return new Outputs(dir.resolve(name + ".mask.png"), dir.resolve(name + ".overlay.png"),
                     dir.resolve(name + ".json"), dir.resolve(name + ".csv"), dir.resolve(name + ".histogram.png"),
                     dir.resolve(name + ".zones.png"));
+        }
+    }
+
+    /**
+     * Heap that the planes of one photo take at the same time at the least, bytes a pixel: the decoded
+     * photo and its luma, the network input and output planes, the masks and the component labels. A
+     * photo above {@code max heap / this} cannot be analysed in this JVM whatever else it does; below,
+     * it usually can ({@link PhotoRunner#BYTES_PER_PIXEL} is the measured peak with every output).
+     */
+    public static final long MIN_BYTES_PER_PIXEL = 20;
+
+    /**
+     * Refuses, before decoding, a photo this JVM's heap cannot hold, with the heap it would need: one
+     * line instead of an out-of-memory error half-way.
+     */
+    static void requireHeap(ImageFiles.Size size, Path photo, long maxHeapBytes) {
+        long need = size.pixels() * MIN_BYTES_PER_PIXEL;
+        if (need > maxHeapBytes) {
+            long suggestMb = (size.pixels() * PhotoRunner.BYTES_PER_PIXEL >> 20) + 256;
+            throw new UserException(String.format(java.util.Locale.ROOT, "%s is %dx%d (%.0f MP): analysing it takes at least"
+                            + " %d MB of Java heap and this one has %d MB; run with more (JAVA_OPTS=-Xmx%dm bin/porescope ...)"
+                            + " or analyse a smaller photo", photo, size.width(), size.height(), size.pixels() / 1e6,
+                    need >> 20, maxHeapBytes >> 20, suggestMb));
         }
     }
 
@@ -134,6 +157,7 @@ public final class PhotoAnalysis {
     public Result run(Path photo, Outputs outputs, IntConsumer tilesDone) {
         Stopwatch clock = new Stopwatch();
         PoreAnalyzer analyzer = settings.analyzer();
+        requireHeap(settings.files().readSize(photo), photo, Runtime.getRuntime().maxMemory());
         ArgbImage argb = settings.files().readArgb(photo);
         int w = argb.width();
         int h = argb.height();
@@ -172,16 +196,16 @@ public final class PhotoAnalysis {
         // the files are encoded at the same time; the JSON (on this thread) ends with the timings, once the others are written
         List<Path> written = new ArrayList<>();
         Map<Path, Runnable> jobs = new LinkedHashMap<>();
-        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> ImageFiles.writeMask(poreMask, outputs.mask()));
+        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> PngFiles.writeMask(poreMask, outputs.mask()));
         if (outputs.overlay() != null) {
-            jobs.put(outputs.overlay(), () -> ImageFiles.writePng(
+            jobs.put(outputs.overlay(), () -> PngFiles.writePng(
                     Overlay.draw(photoPixels, poreMask, pores, zones, settings.pixelSizeUm()), outputs.overlay()));
         }
         if (outputs.zonesMask() != null && zones != null) {
-            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
+            jobs.put(outputs.zonesMask(), () -> PngFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
         }
         if (outputs.layer() != null) {
-            jobs.put(outputs.layer(), () -> ImageFiles.writeArgb(
+            jobs.put(outputs.layer(), () -> PngFiles.writeArgb(
                     new ArgbImage(w, h, OverlayPixels.layer(poreMask, pores, zones)), outputs.layer()));
         }
         if (outputs.csv() != null) {
@@ -192,7 +216,7 @@ public final class PhotoAnalysis {
             }));
         }
         if (outputs.histogram() != null) {
-            jobs.put(outputs.histogram(), () -> ImageFiles.writePng(
+            jobs.put(outputs.histogram(), () -> PngFiles.writePng(
                     SizeHistogram.draw(photo.getFileName() + ": " + summary.count() + " pores", summary), outputs.histogram()));
         }
         written.addAll(jobs.keySet());

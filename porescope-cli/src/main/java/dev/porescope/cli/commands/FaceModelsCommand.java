@@ -1,7 +1,8 @@
 package dev.porescope.cli.commands;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.analyze.FaceModelZones;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.onnx.tflite.TfliteModel;
 import dev.porescope.onnx.tflite.TfliteToOnnx;
@@ -41,8 +42,8 @@ import java.util.regex.Pattern;
 public final class FaceModelsCommand implements Callable<Integer> {
     static final String DETECTION_VERSION = "0.4.1657300184";
     static final String MESH_VERSION = "0.4.1657299874";
-    public static final String DETECTOR_FILE = "face-detection.onnx";
-    public static final String MESH_FILE = "face-mesh.onnx";
+    static final String DETECTOR_FILE = FaceModelZones.DETECTOR_FILE;
+    static final String MESH_FILE = FaceModelZones.MESH_FILE;
 
     @Option(names = "--npm", required = true, paramLabel = "DIR",
             description = "Folder with mediapipe-face_detection-" + DETECTION_VERSION + ".tgz and mediapipe-face_mesh-"

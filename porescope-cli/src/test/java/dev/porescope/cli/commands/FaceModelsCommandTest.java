@@ -1,7 +1,7 @@
 package dev.porescope.cli.commands;
 
 import dev.porescope.cli.MainTest.Run;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;

@@ -1,7 +1,6 @@
-package dev.porescope.cli.report;
+package dev.porescope.cli.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.core.face.FaceLandmarks;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.Zone;

@@ -1,8 +1,10 @@
-package dev.porescope.cli;
+package dev.porescope.cli.models;
 
-import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFileKind;
 
 import java.io.IOException;
 import java.nio.file.Files;
