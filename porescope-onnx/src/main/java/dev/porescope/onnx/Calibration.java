@@ -29,18 +29,7 @@ public final class Calibration {
     /** Observed value range of one tensor. */
     public record Range(float min, float max) {
         public Range include(float lo, float hi) { return new Range(Math.min(min, lo), Math.max(max, hi)); }
-
-        /** Asymmetric uint8 parameters covering [min(0, min), max(0, max)]. */
-        public QuantParams uint8() {
-            double lo = Math.min(0, min), hi = Math.max(0, max);
-            double scale = hi > lo ? (hi - lo) / 255.0 : 1.0;
-            int zero = (int) Math.max(0, Math.min(255, Math.round(-lo / scale)));
-            return new QuantParams((float) scale, zero);
-        }
     }
-
-    /** uint8 quantization: real = scale * (q - zeroPoint). */
-    public record QuantParams(float scale, int zeroPoint) { }
 
     private Calibration() { }
 

@@ -36,12 +36,6 @@ public final class OnnxExport {
     public static final String EXTRA_OPSET = "onnx_opset";
     public static final String EXTRA_CALIBRATION_TILES = "int8_calibration_tiles";
     public static final String EXTRA_KEEP_FLOAT = "int8_keep_float";
-    /**
-     * Layers an int8 export keeps in float unless told otherwise (see {@link OnnxWriter#keepFloatLayers}):
-     * the first conv (it alone reads the unquantized photo) and the last decoder conv + head.
-     */
-    public static final String DEFAULT_KEEP_FLOAT = "first,last";
-
     private OnnxExport() { }
 
     /**
@@ -55,7 +49,7 @@ public final class OnnxExport {
      */
     public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
                                    List<Plane> calibration, Path out) {
-        return export(card, weights, precision, calibration, DEFAULT_KEEP_FLOAT, out);
+        return export(card, weights, precision, calibration, KeepFloat.DEFAULT, out);
     }
 
     /**
@@ -79,7 +73,7 @@ public final class OnnxExport {
             ranges = Calibration.measure(writer, calibration, OnnxModel.DEFAULT_THREADS);
         }
         java.util.Set<String> keep = precision == Precision.INT8
-                ? OnnxWriter.keepFloatLayers(card.spec(), keepFloat) : java.util.Set.of();
+                ? KeepFloat.resolve(card.spec(), keepFloat) : java.util.Set.of();
         ModelProto model = writer.model(precision, ranges, keep);
 
         List<GoldenPair> golden = card.golden() != null && !card.golden().isEmpty()
