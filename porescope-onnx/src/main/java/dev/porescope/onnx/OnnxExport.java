@@ -36,6 +36,8 @@ public final class OnnxExport {
     public static final String EXTRA_OPSET = "onnx_opset";
     public static final String EXTRA_CALIBRATION_TILES = "int8_calibration_tiles";
     public static final String EXTRA_KEEP_FLOAT = "int8_keep_float";
+    /** How the int8 biases were corrected for the mean shift of their int8 weights ({@link Quantization#correctedBias}). */
+    public static final String EXTRA_BIAS_CORRECTION = "int8_bias_correction";
     private OnnxExport() { }
 
     /**
@@ -66,15 +68,16 @@ public final class OnnxExport {
             throw new IllegalArgumentException("int8 export needs calibration photos, got none; pass --calibration DIR with photos");
         }
         OnnxWriter writer = new OnnxWriter(card.spec(), weights);
-        Map<String, Calibration.Range> ranges = Map.of();
         List<Plane> tiles = List.of();
+        java.util.Set<String> keep = java.util.Set.of();
+        ModelProto model;
         if (precision == Precision.INT8) {
+            keep = KeepFloat.resolve(card.spec(), keepFloat);
             tiles = Calibration.tiles(calibration, card.spec().sizeMultiple());
-            ranges = Calibration.measure(writer, calibration, OnnxModel.DEFAULT_THREADS);
+            model = writer.int8(Calibration.statistics(writer, calibration, OnnxModel.DEFAULT_THREADS), keep);
+        } else {
+            model = writer.model(precision, Map.of(), keep);
         }
-        java.util.Set<String> keep = precision == Precision.INT8
-                ? KeepFloat.resolve(card.spec(), keepFloat) : java.util.Set.of();
-        ModelProto model = writer.model(precision, ranges, keep);
 
         List<GoldenPair> golden = card.golden() != null && !card.golden().isEmpty()
                 ? card.golden() : goldenPairs(writer.fp32(), card);
@@ -86,6 +89,7 @@ public final class OnnxExport {
         if (precision == Precision.INT8) {
             extra.put(EXTRA_CALIBRATION_TILES, Integer.toString(tiles.size()));
             extra.put(EXTRA_KEEP_FLOAT, keep.isEmpty() ? "none" : String.join(",", keep));
+            extra.put(EXTRA_BIAS_CORRECTION, "calibration input means");
         }
         ModelCard written = card.withRuntime(ModelCard.RUNTIME_ONNX, precision.label()).withGolden(golden).withExtra(extra);
         AtomicFiles.writeBytes(out, OnnxWriter.withCard(model, written).toByteArray());

@@ -51,9 +51,9 @@ public final class OnnxWriter {
 
     public UNetSpec spec() { return net.spec(); }
 
-    public ModelProto fp32() { return build(Precision.FP32, Map.of(), Set.of(), List.of()); }
+    public ModelProto fp32() { return build(Precision.FP32, Map.of(), Map.of(), Set.of(), List.of()); }
 
-    public ModelProto fp16() { return build(Precision.FP16, Map.of(), Set.of(), List.of()); }
+    public ModelProto fp16() { return build(Precision.FP16, Map.of(), Map.of(), Set.of(), List.of()); }
 
     /** int8 QDQ with every convolution in int8; see {@link #int8(Map, Set)}. */
     public ModelProto int8(Map<String, Calibration.Range> ranges) { return int8(ranges, Set.of()); }
@@ -63,11 +63,25 @@ public final class OnnxWriter {
      * The convolution layers named in {@code keepFloat} stay float ({@link KeepFloat}).
      */
     public ModelProto int8(Map<String, Calibration.Range> ranges, Set<String> keepFloat) {
+        return int8(ranges, Map.of(), keepFloat);
+    }
+
+    /**
+     * As {@link #int8(Map, Set)}, with the biases of the int8 convolutions corrected for the mean
+     * shift of their int8 weights ({@link Quantization#correctedBias}) where {@code inputMeans}
+     * has the channel means of their input (by tensor name, {@link #convInputs()}).
+     */
+    public ModelProto int8(Map<String, Calibration.Range> ranges, Map<String, double[]> inputMeans, Set<String> keepFloat) {
         for (String t : calibratedTensors()) {
             if (!ranges.containsKey(t)) throw new IllegalArgumentException("no calibrated range for tensor " + t);
         }
         KeepFloat.check(net.spec(), keepFloat);
-        return build(Precision.INT8, ranges, keepFloat, List.of());
+        return build(Precision.INT8, ranges, inputMeans, keepFloat, List.of());
+    }
+
+    /** int8 from what calibration measured: its ranges, and its input means for bias correction. */
+    public ModelProto int8(Calibration.Statistics calibration, Set<String> keepFloat) {
+        return int8(calibration.ranges(), calibration.inputMeans(), keepFloat);
     }
 
     public ModelProto model(Precision precision, Map<String, Calibration.Range> ranges) {
@@ -82,8 +96,25 @@ public final class OnnxWriter {
         };
     }
 
-    /** The fp32 model with every tensor in {@link #calibratedTensors()} as an extra float output. */
-    public ModelProto calibrationModel() { return build(Precision.FP32, Map.of(), Set.of(), calibratedTensors()); }
+    /**
+     * The fp32 model with every tensor in {@link #calibratedTensors()} and {@link #convInputs()}
+     * (but the input {@code x}) as an extra float output.
+     */
+    public ModelProto calibrationModel() {
+        Set<String> exposed = new java.util.LinkedHashSet<>(calibratedTensors());
+        exposed.addAll(convInputs());
+        exposed.remove(INPUT);
+        return build(Precision.FP32, Map.of(), Map.of(), Set.of(), List.copyOf(exposed));
+    }
+
+    /** Tensors some convolution reads (their channel means correct int8 biases), in topology order. */
+    public List<String> convInputs() {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (Layer l : net.spec().layers()) {
+            if (l.kind() == UNetSpec.Kind.CONV || l.kind() == UNetSpec.Kind.UP_CONV) out.add(l.input());
+        }
+        return List.copyOf(out);
+    }
 
     /**
      * Activation tensors that get their own quantization range in the int8 model (besides the
@@ -114,9 +145,9 @@ public final class OnnxWriter {
 
     // ---- graph building ------------------------------------------------------------------------
 
-    private ModelProto build(Precision precision, Map<String, Calibration.Range> ranges, Set<String> keepFloat,
-                             List<String> exposed) {
-        Emitter e = new Emitter(precision, ranges);
+    private ModelProto build(Precision precision, Map<String, Calibration.Range> ranges, Map<String, double[]> inputMeans,
+                             Set<String> keepFloat, List<String> exposed) {
+        Emitter e = new Emitter(precision, ranges, inputMeans);
         UNetSpec spec = net.spec();
         GraphProto.Builder g = e.graph;
         g.setName("porescope_" + spec.name());
@@ -130,7 +161,7 @@ public final class OnnxWriter {
                 case CONV -> {
                     boolean keep = keepFloat.contains(l.name());
                     String in = keep ? e.raw(l.input()) : e.read(l.input());
-                    String y = e.conv(in, keep ? null : e.rangeName(l.input()), net.conv(l.name()),
+                    String y = e.conv(in, keep ? null : e.rangeName(l.input()), l.input(), net.conv(l.name()),
                             l.output() + (l.activation() == Activation.NONE ? "" : "_pre"));
                     if (l.activation() == Activation.RELU) y = e.node("Relu", List.of(y), l.output());
                     e.define(l.output(), y, l.output());
@@ -145,7 +176,7 @@ public final class OnnxWriter {
                 case UP_CONV -> {
                     boolean keep = keepFloat.contains(l.name());
                     String in = keep ? e.raw(l.input()) : e.read(l.input());
-                    String c = e.conv(in, keep ? null : e.rangeName(l.input()), net.conv(l.name()), l.output() + "_conv");
+                    String c = e.conv(in, keep ? null : e.rangeName(l.input()), l.input(), net.conv(l.name()), l.output() + "_conv");
                     if (!keep) c = e.quantized(c, l.output() + "_conv");
                     AttributeProto alpha = AttributeProto.newBuilder().setName("alpha")
                             .setType(AttributeProto.AttributeType.FLOAT).setF((float) spec.leakySlope()).build();
@@ -197,6 +228,8 @@ public final class OnnxWriter {
         final QdqNodes qdq = new QdqNodes(g);
         final Precision precision;
         final Map<String, Calibration.Range> ranges;
+        /** spec tensor -> mean of each of its channels (int8 bias correction; empty: none). */
+        final Map<String, double[]> inputMeans;
         /** spec tensor -> float graph tensor holding it (before any QuantizeLinear). */
         final Map<String, String> raw = new HashMap<>();
         /** spec tensor -> name of its quantization range (int8). */
@@ -204,9 +237,10 @@ public final class OnnxWriter {
         /** spec tensor -> its DequantizeLinear output, made on first quantized read. */
         final Map<String, String> dequantized = new HashMap<>();
 
-        Emitter(Precision precision, Map<String, Calibration.Range> ranges) {
+        Emitter(Precision precision, Map<String, Calibration.Range> ranges, Map<String, double[]> inputMeans) {
             this.precision = precision;
             this.ranges = ranges;
+            this.inputMeans = inputMeans;
         }
 
         String input() {
@@ -256,9 +290,10 @@ public final class OnnxWriter {
         /**
          * A convolution (same padding, stride 1) reading {@code input}; returns the output name. In
          * int8, {@code inputRange} names the input's quantization range, or is null for a layer
-         * kept in float (float32 weights and bias).
+         * kept in float (float32 weights and bias); {@code specInput} names the input's channel
+         * means for bias correction.
          */
-        String conv(String input, String inputRange, FoldedUNet.Conv c, String output) {
+        String conv(String input, String inputRange, String specInput, FoldedUNet.Conv c, String output) {
             String prefix = output;
             List<String> inputs = new ArrayList<>();
             inputs.add(input);
@@ -270,7 +305,9 @@ public final class OnnxWriter {
             } else if (precision == Precision.INT8 && inputRange != null) {
                 Quantization.PerChannelInt8 w = Quantization.PerChannelInt8.of(c.weight(), c.outChannels());
                 inputs.add(qdq.weight(prefix, wShape, w));
-                inputs.add(qdq.bias(prefix, c.bias(), uint8(inputRange).scale(), w.scales()));
+                double[] means = inputMeans.get(specInput);
+                float[] bias = means == null ? c.bias() : Quantization.correctedBias(c.bias(), c.weight(), w, means);
+                inputs.add(qdq.bias(prefix, bias, uint8(inputRange).scale(), w.scales()));
             } else {   // fp32, or a layer an int8 model keeps in float
                 inputs.add(g.addFloat(prefix + "_weight", wShape, c.weight()));
                 inputs.add(g.addFloat(prefix + "_bias", bShape, c.bias()));

@@ -76,6 +76,41 @@ public final class Quantization {
         return s;
     }
 
+    /**
+     * Bias correction (Nagel et al. 2019, "Data-Free Quantization Through Weight Equalization and
+     * Bias Correction", section 4.2, here with measured rather than modelled input means): int8
+     * weights shift every output channel's mean by {@code sum_i (Wq[o, i] - W[o, i]) * E[x_i]};
+     * the bias takes that shift back, so rounding errors that do not cancel over a channel's many
+     * inputs no longer move its mean, only its spread.
+     *
+     * @param weight      float weights [out, in, taps] flattened
+     * @param quantized   their int8 codes and scales
+     * @param inputMeans  mean of each input channel over the calibration photos
+     * @return the corrected bias, one value per output channel
+     */
+    public static float[] correctedBias(float[] bias, float[] weight, PerChannelInt8 quantized, double[] inputMeans) {
+        int out = bias.length, per = weight.length / out, in = inputMeans.length;
+        if (per * out != weight.length || per % in != 0) {
+            throw new IllegalArgumentException(weight.length + " weights do not split into " + out + " outputs x " + in + " inputs");
+        }
+        int taps = per / in;
+        float[] dequantized = quantized.dequantized();
+        float[] corrected = new float[out];
+        for (int o = 0; o < out; o++) {
+            double shift = 0;
+            for (int c = 0; c < in; c++) {
+                double error = 0;
+                for (int t = 0; t < taps; t++) {
+                    int i = o * per + c * taps + t;
+                    error += dequantized[i] - weight[i];
+                }
+                shift += error * inputMeans[c];
+            }
+            corrected[o] = (float) (bias[o] - shift);
+        }
+        return corrected;
+    }
+
     /** Scales of an int32 bias: input scale x each channel's weight scale (QLinearConv's accumulator scale). */
     public static float[] biasScales(float inputScale, float[] weightScales) {
         float[] s = new float[weightScales.length];

@@ -27,7 +27,9 @@ class OnnxExportTest {
 
     static final UNetSpec SPEC = TestNets.tiny();
     static final Map<String, float[]> WEIGHTS = TestNets.randomWeights(SPEC, 11);
-    static final List<Plane> CALIBRATION = List.of(TestNets.smooth(96, 80, 21), TestNets.smooth(64, 64, 22));
+    /** Calibration photos like the ones the model sees: its test images and its golden inputs (synthetic skin). */
+    static final List<Plane> CALIBRATION = List.of(TestNets.smooth(96, 80, 21), TestNets.smooth(64, 64, 22),
+            TestNets.skin(64, 23), TestNets.skin(64, 24), TestNets.skin(96, 25));
 
     @TempDir
     static Path dir;
