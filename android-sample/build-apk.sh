@@ -8,7 +8,8 @@
 # D8 (com.android.tools:r8 on Maven Central), the Java 17 -> dex compiler that also desugars records.
 # The APK carries the PyTorch Mobile lite runtime (the .so files of org.pytorch:pytorch_android_lite)
 # and the assets in app/src/main/assets; ONNX Runtime's Android AAR is not on Maven Central, so the
-# app's ONNX path has no runtime in this APK (the app loads porescope-default.ptl first).
+# app's ONNX path (porescope-ort's classes are dexed) has no native runtime in this APK (the app loads
+# porescope-default.ptl first).
 #
 # Settings (environment): MIN_SDK (default 26), ABIS (default "arm64-v8a armeabi-v7a x86_64"),
 # KEYSTORE (default: a debug key made on the fly in the work folder), MVN (default "mvn -q").
@@ -36,9 +37,10 @@ done
 rm -rf "$WORK"
 mkdir -p "$WORK"/{deps,classes,dex,apk,filtered}
 
-echo "build-apk: library jars (porescope-android, porescope-core) and their runtime dependencies" >&2
+echo "build-apk: library jars (porescope-android, porescope-core, porescope-ort) and their runtime dependencies" >&2
 (cd "$ROOT" && "${MVN[@]}" -Dmaven.test.skip=true -pl porescope-android -am package)
-cp "$ROOT"/porescope-core/target/porescope-core-*[0-9T].jar "$ROOT"/porescope-android/target/porescope-android-*[0-9T].jar "$WORK/deps/"
+cp "$ROOT"/porescope-core/target/porescope-core-*[0-9T].jar "$ROOT"/porescope-ort/target/porescope-ort-*[0-9T].jar \
+    "$ROOT"/porescope-android/target/porescope-android-*[0-9T].jar "$WORK/deps/"
 
 echo "build-apk: D8 $R8_VERSION, pytorch_android_lite $LITE_VERSION and the Android API from Maven Central" >&2
 get() { (cd "$ROOT" && "${MVN[@]}" dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.stripVersion=true); }

@@ -1,8 +1,10 @@
 package dev.porescope.android;
 
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.model.RuntimeModel;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileException;
+import dev.porescope.core.modelfile.ModelFileReader;
 
 import org.pytorch.IValue;
 import org.pytorch.LiteModuleLoader;
@@ -12,58 +14,51 @@ import org.pytorch.Tensor;
 import java.io.File;
 
 /** A {@code .ptl} model on PyTorch Mobile's lite interpreter: the paper's Algorithm 2 runtime. */
-final class LiteRuntime implements SegmentationModel {
+final class LiteRuntime extends RuntimeModel {
     private final Module module;
-    private final ModelCard card;
-    private boolean closed;
+    /** Module.forward is not documented as thread-safe, so calls are serialised (on a lock of their own). */
+    private final Object forward = new Object();
 
-    private LiteRuntime(Module module, ModelCard card) {
+    private LiteRuntime(ModelFile file, Module module) {
+        super(file.card(), file.name());
         this.module = module;
-        this.card = card;
     }
 
-    /** Reads and checks the card in pure Java, and only then hands the file to the native loader. */
-    static LiteRuntime load(File file) {
-        ModelCards.checkReadable(file);
-        ModelCard card = ModelCards.parse(ModelCards.ptlCardJson(file), file, ModelFileType.PTL);
+    /**
+     * Hands a file that core's {@link ModelFileReader} has read and checked (archive, CRCs, card,
+     * bytecode version) to the native loader, if pytorch_android_lite reads its bytecode.
+     */
+    static LiteRuntime load(ModelFile file) {
+        if (!file.androidReadable()) {
+            throw new ModelFileException(file.name() + ": has lite bytecode version " + file.bytecodeVersion()
+                    + "; pytorch_android_lite 1.12.2 reads versions up to " + ModelFileReader.MAX_ANDROID_BYTECODE_VERSION
+                    + ": export it again with porescope export --format ptl");
+        }
         Module module;
         try {
-            module = LiteModuleLoader.load(file.getAbsolutePath());
+            module = LiteModuleLoader.load(new File(file.name()).getAbsolutePath());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("PyTorch Mobile cannot load " + file.getName() + " (" + e.getMessage()
+            throw new IllegalArgumentException("PyTorch Mobile cannot load " + file.name() + " (" + e.getMessage()
                     + "); pytorch_android_lite 1.12.2 reads bytecode up to version 8", e);
         }
-        return new LiteRuntime(module, card);
+        return new LiteRuntime(file, module);
     }
 
-    /** Module.forward is not documented as thread-safe, so calls are serialised. */
     @Override
-    public synchronized Plane predict(Plane tile) {
-        if (closed) {
-            throw new IllegalStateException("the PyTorch Mobile model was closed");
-        }
+    protected Plane run(Plane tile) {
         int w = tile.width();
         int h = tile.height();
-        Tensor input = Tensor.fromBlob(tile.values(), new long[] {1, 1, h, w});
-        IValue result = module.forward(IValue.from(input));
-        Tensor output = result.isTuple() ? result.toTuple()[0].toTensor() : result.toTensor();
-        return ModelOutputs.poreProbability(output.getDataAsFloatArray(), output.shape(), w, h);
+        Tensor output;
+        synchronized (forward) {
+            Tensor input = Tensor.fromBlob(tile.values(), new long[] {1, 1, h, w});
+            IValue result = module.forward(IValue.from(input));
+            output = result.isTuple() ? result.toTuple()[0].toTensor() : result.toTensor();
+        }
+        return RuntimeModel.poreChannel(output.getDataAsFloatArray(), output.shape(), w, h);
     }
 
     @Override
-    public int margin() { return card.spec() == null ? 0 : card.spec().margin(); }
-
-    @Override
-    public int sizeMultiple() { return card.spec() == null ? 1 : card.spec().sizeMultiple(); }
-
-    @Override
-    public ModelCard card() { return card; }
-
-    @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            module.destroy();
-        }
+    protected void release() {
+        module.destroy();
     }
 }

@@ -5,6 +5,10 @@ import android.content.Context;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.io.WriteFailedException;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.modelfile.ModelFileReader;
+import dev.porescope.ort.OnnxModel;
 
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -26,7 +30,8 @@ import java.nio.file.Files;
  * The runtime is chosen by the file's extension: {@code .ptl} runs on PyTorch Mobile lite
  * ({@code org.pytorch:pytorch_android_lite}), {@code .onnx} and {@code .ort} on ONNX Runtime
  * ({@code com.microsoft.onnxruntime:onnxruntime-android}); the app declares the one(s) it uses.
- * The model card is read and checked before the file reaches native code.
+ * The file and its card are read and checked in pure Java (core's {@link ModelFileReader}, the
+ * reader the command line uses) before the file reaches native code.
  */
 public final class PoreScope {
     private PoreScope() { }
@@ -41,8 +46,23 @@ public final class PoreScope {
 
     /** The runtime for {@code file}'s type, after the pure-Java checks of the file and its card. */
     private static SegmentationModel open(File file) {
-        ModelFileType type = ModelFileType.of(file);
-        return type == ModelFileType.PTL ? LiteRuntime.load(file) : OrtRuntime.load(file, type, 0);
+        phoneKind(file.getName());
+        ModelFile model = ModelFileReader.read(file.toPath());
+        return model.kind() == ModelFileKind.PTL ? LiteRuntime.load(model) : OnnxModel.open(model, 0);
+    }
+
+    /** The kind a file name announces, if a phone runs it (a server .pt or another file is refused with what to do). */
+    private static ModelFileKind phoneKind(String name) {
+        ModelFileKind kind = ModelFileKind.ofName(name);
+        if (kind == ModelFileKind.TORCHSCRIPT) {
+            throw new IllegalArgumentException(name + " is a server (TorchScript) model, which phones cannot run;"
+                    + " export it first: porescope export --model " + name + " --format ptl|onnx|ort");
+        }
+        if (kind == null) {
+            throw new IllegalArgumentException(name + " is not a PoreScope phone model: expected a file ending in"
+                    + " .ptl (PyTorch Mobile lite), .onnx or .ort (ONNX Runtime)");
+        }
+        return kind;
     }
 
     /**
@@ -53,7 +73,7 @@ public final class PoreScope {
         if (context == null || assetName == null || assetName.isEmpty()) {
             throw new IllegalArgumentException("loadAsset needs a Context and an asset name");
         }
-        ModelFileType.of(new File(assetName));  // refuse a wrong file type before copying
+        phoneKind(new File(assetName).getName());  // refuse a wrong file type before copying
         File dir = new File(context.getCacheDir(), "porescope");
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create " + dir);

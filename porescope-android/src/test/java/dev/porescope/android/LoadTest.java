@@ -5,9 +5,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.modelfile.ModelFile;
+import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.core.modelfile.ModelFileReader;
+import dev.porescope.onnx.OnnxWriter;
 
 import java.io.File;
 import java.io.FileOutputStream;
@@ -15,7 +20,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -24,8 +28,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Loading model files: the real ONNX Runtime (desktop build of the same Java API) on hand-made ONNX
- * files, and every refusal that must happen before a file reaches a native loader.
+ * Loading model files: the real ONNX Runtime (desktop build of the same Java API) on a tiny U-Net
+ * exported by the project's exporter, and every refusal that must happen before a file reaches a
+ * native loader (core's pure-Java reader, the one the command line uses).
  */
 public class LoadTest {
     @Rule
@@ -35,9 +40,15 @@ public class LoadTest {
         return Json.writeCard(TestModels.card(runtime, precision, TestModels.golden(TestModels::sigmoid, 11, 8, 16)));
     }
 
+    /** The exported .onnx with its card's runtime changed to {@code runtime} (what a mixed-up export would carry). */
     private File onnx(String name, String runtime) throws IOException {
-        return OnnxFiles.sigmoidModel(folder.getRoot(), name,
-                Collections.singletonMap(ModelCard.FILE_NAME, cardJson(runtime, "fp32")));
+        File file = TestModels.sigmoidOnnx(folder.getRoot(), name);
+        if (!runtime.equals(ModelCard.RUNTIME_ONNX)) {
+            ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file.toPath()));
+            ModelCard card = ModelFileReader.read(file.toPath()).card();
+            Files.write(file.toPath(), OnnxWriter.withCard(model, card.withRuntime(runtime, card.precision())).toByteArray());
+        }
+        return file;
     }
 
     private static String message(Class<? extends Throwable> type, org.junit.function.ThrowingRunnable run) {
@@ -60,14 +71,15 @@ public class LoadTest {
     @Test
     public void onnxFileWhoseCardSaysPtlIsRefused() throws IOException {
         String m = message(IllegalArgumentException.class, () -> PoreScope.load(onnx("wrong.onnx", "ptl")));
-        assertTrue(m, m.contains("'ptl' runtime") && m.contains("--format onnx"));
+        assertTrue(m, m.contains("runtime 'ptl'") && m.contains("--format onnx"));
     }
 
     @Test
     public void onnxFileWithoutCardIsNotAPoreScopeModel() throws IOException {
-        File file = OnnxFiles.sigmoidModel(folder.getRoot(), "plain.onnx", Collections.singletonMap("author", "someone"));
+        File file = folder.newFile("plain.onnx");
+        Files.write(file.toPath(), new OnnxWriter(TestModels.SPEC, TestModels.sigmoidWeights()).fp32().toByteArray());
         String m = message(IllegalArgumentException.class, () -> PoreScope.load(file));
-        assertTrue(m, m.contains("not a PoreScope model"));
+        assertTrue(m, m.contains("no PoreScope model card"));
     }
 
     @Test
@@ -83,11 +95,11 @@ public class LoadTest {
     @Test
     public void fileThatIsNoModelAtAllIsRefusedBeforeTheRuntime() throws IOException {
         File text = folder.newFile("notes.onnx");
-        Files.write(text.toPath(), "hello".getBytes(StandardCharsets.UTF_8));
-        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(text)).contains("not an ONNX model"));
+        Files.write(text.toPath(), "hello, these are notes".getBytes(StandardCharsets.UTF_8));
+        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(text)).contains("not a model file PoreScope knows"));
         File ort = folder.newFile("notes.ort");
-        Files.write(ort.toPath(), "hello, world".getBytes(StandardCharsets.UTF_8));
-        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(ort)).contains("ONNX Runtime format"));
+        Files.write(ort.toPath(), "hello".getBytes(StandardCharsets.UTF_8));
+        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(ort)).contains("only 5 bytes"));
         File empty = folder.newFile("empty.ptl");
         assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(empty)).contains("empty"));
         assertTrue(message(IllegalArgumentException.class,
@@ -124,12 +136,15 @@ public class LoadTest {
         return file;
     }
 
+    /** The control for the refusals below: the hand-made archive itself is a phone file core's reader accepts. */
     @Test
-    public void ptlCardIsReadFromTheArchive() throws IOException {
-        File file = ptl("good.ptl", cardJson("ptl", "fp32"));
-        ModelCard card = ModelCards.parse(ModelCards.ptlCardJson(file), file, ModelFileType.PTL);
-        assertEquals("ptl", card.runtime());
-        assertEquals(2, card.golden().size());
+    public void theHandMadeArchiveIsAValidPhoneFile() throws IOException {
+        ModelFile file = ModelFileReader.read(ptl("good.ptl", cardJson("ptl", "fp32")).toPath());
+        assertEquals(ModelFileKind.PTL, file.kind());
+        assertEquals("ptl", file.card().runtime());
+        assertEquals(2, file.card().golden().size());
+        assertEquals(8, file.bytecodeVersion());
+        assertTrue(file.androidReadable());
     }
 
     @Test
@@ -138,14 +153,14 @@ public class LoadTest {
         String m = message(IllegalArgumentException.class, () -> PoreScope.load(v9));
         assertTrue(m, m.contains("bytecode version 9") && m.contains("up to 8"));
         File none = ptl("none.ptl", cardJson("ptl", "fp32"), -1);
-        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(none)).contains("no bytecode.pkl"));
+        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(none)).contains("no data.pkl or bytecode.pkl"));
     }
 
     @Test
     public void ptlWhoseCardSaysTorchscriptIsRefused() throws IOException {
         File file = ptl("server.ptl", cardJson("torchscript", "fp32"));
         String m = message(IllegalArgumentException.class, () -> PoreScope.load(file));
-        assertTrue(m, m.contains("'torchscript' runtime") && m.contains("--format ptl"));
+        assertTrue(m, m.contains("runtime 'torchscript'") && m.contains("--format ptl"));
     }
 
     @Test
@@ -153,9 +168,15 @@ public class LoadTest {
         File noCard = ptl("nocard.ptl", null);
         assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(noCard)).contains("not a PoreScope model"));
         File garbage = folder.newFile("garbage.ptl");
-        Files.write(garbage.toPath(), new byte[] {0x50, 0x4b, 9, 9, 9});
-        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(garbage)).contains("zip"));
+        byte[] junk = new byte[64];
+        Arrays.fill(junk, (byte) 9);
+        junk[0] = 0x50;
+        junk[1] = 0x4b;
+        junk[2] = 3;
+        junk[3] = 4;
+        Files.write(garbage.toPath(), junk);
+        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(garbage)).contains("not a readable model archive"));
         File badCard = ptl("badcard.ptl", "{\"format\": 3");
-        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(badCard)).contains("cannot be read"));
+        assertTrue(message(IllegalArgumentException.class, () -> PoreScope.load(badCard)).contains("is not a PoreScope model card"));
     }
 }

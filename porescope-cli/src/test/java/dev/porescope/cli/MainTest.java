@@ -1,14 +1,20 @@
 package dev.porescope.cli;
 
+import dev.porescope.cli.support.Launcher;
+import dev.porescope.cli.support.Messages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,15 +60,63 @@ public class MainTest {
     void helpAndVersionWorkOnEveryCommand() {
         Run top = porescope("--help");
         assertEquals(0, top.code());
-        assertTrue(top.out().contains("synth") && top.out().contains("eval"), top.out());
-        for (String command : List.of("analyze", "synth", "eval")) {
-            Run help = porescope(command, "--help");
+        List<String> commands = commandPaths();
+        // the README's command table is the independent list: a command without a row, or a row without a command, fails
+        List<String> documented = new ArrayList<>(readmeCommands());
+        documented.remove("bench batch"); // porescope-spark adds it (SparkMain); this module only has the rest
+        assertEquals(new TreeSet<>(documented), new TreeSet<>(commands), "commands vs the README's command table");
+        for (String command : commands) {
+            assertTrue(top.out().contains(command.split(" ")[0]), command + " missing in --help: " + top.out());
+            String[] words = command.split(" ");
+            Run help = porescope(append(words, "--help"));
             assertEquals(0, help.code(), command);
             assertTrue(help.out().contains("Usage: porescope " + command), help.out());
-            Run version = porescope(command, "--version");
+            Run version = porescope(append(words, "--version"));
             assertEquals(0, version.code(), command);
             assertTrue(version.out().startsWith("porescope "), version.out());
         }
+    }
+
+    /** Every command that does work (bench's subcommands, not bench itself), as typed after {@code porescope}. */
+    private static List<String> commandPaths() {
+        List<String> paths = new ArrayList<>();
+        for (var command : Main.subcommands()) leaves(new CommandLine(command.get()), "", paths);
+        return paths;
+    }
+
+    private static void leaves(CommandLine cl, String prefix, List<String> into) {
+        String path = prefix + cl.getCommandName();
+        if (cl.getSubcommands().isEmpty()) {
+            into.add(path);
+        } else {
+            for (CommandLine sub : cl.getSubcommands().values()) leaves(sub, path + " ", into);
+        }
+    }
+
+    /** The commands of the README's table: the words after {@code porescope} up to the first argument. */
+    private static List<String> readmeCommands() {
+        List<String> commands = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("../README.md"))) {
+                if (!line.startsWith("| `porescope ")) continue;
+                List<String> words = new ArrayList<>();
+                for (String word : line.substring("| `porescope ".length()).split("[ `]")) {
+                    if (!word.matches("[a-z]+")) break;
+                    words.add(word);
+                }
+                commands.add(String.join(" ", words));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(commands.size() > 5, "the README's command table was not found: " + commands);
+        return commands;
+    }
+
+    private static String[] append(String[] words, String last) {
+        String[] all = Arrays.copyOf(words, words.length + 1);
+        all[words.length] = last;
+        return all;
     }
 
     @Test
@@ -141,7 +195,7 @@ public class MainTest {
     @Test
     void internalErrorsSayHowToSeeTheStackTrace() {
         java.io.StringWriter err = new java.io.StringWriter();
-        assertEquals(1, Main.report(new IllegalStateException("boom"), new java.io.PrintWriter(err), false));
+        assertEquals(1, Launcher.report(new IllegalStateException("boom"), new java.io.PrintWriter(err), false));
         assertEquals(1, err.toString().lines().count(), err.toString());
         String message = Messages.message(new IllegalStateException("boom\nsecond line"));
         assertTrue(message.contains("boom second line") && message.contains("--debug"), message);

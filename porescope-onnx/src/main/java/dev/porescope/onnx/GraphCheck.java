@@ -23,13 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link OnnxGraph#interfaceProblem}) and the node structure (op types and output names in
  * order). Pure Java, before ONNX Runtime sees the file. ORT-format files are ONNX Runtime's
  * optimised graphs; only their card and structure are checked by core, and the golden pairs at load.
+ * Desktop loaders pass it to the runtime: {@code OnnxModel.load(path, threads, GraphCheck::check)}.
  */
-final class GraphCheck {
+public final class GraphCheck {
     private static final Map<String, List<String>> EXPECTED = new ConcurrentHashMap<>();
 
     private GraphCheck() { }
 
-    static void check(ModelFile file) {
+    /** Refuses (one line naming the file) an .onnx whose graph is not the one written for its card; .ort files pass. */
+    public static void check(ModelFile file) {
         OnnxGraph graph = file.graph();
         if (graph == null) return;
         ModelCard card = file.card();

@@ -14,6 +14,8 @@ import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.core.modelfile.ModelFileReader;
 import dev.porescope.core.parity.Golden;
 import dev.porescope.core.unet.UNetSpec;
+import dev.porescope.ort.OnnxModel;
+import dev.porescope.ort.OrtRunner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +121,7 @@ public final class OnnxExport {
         ModelCard[] converted = new ModelCard[1];
         // ONNX Runtime writes the optimised model itself: room is checked first
         AtomicFiles.write(ort, 2L * bytes.length, tmp -> {
-            try (OrtRunner ignored = new OrtRunner(bytes, card.spec().classes(), 1, level, tmp)) {
+            try (OrtRunner ignored = new OrtRunner(bytes, 1, level, tmp)) {
                 // creating the session writes the optimised model to tmp
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime could not convert " + onnx + ": " + e.getMessage(), e);
@@ -142,11 +144,11 @@ public final class OnnxExport {
      */
     static List<GoldenPair> goldenPairs(ModelProto fp32, ModelCard card) {
         List<GoldenPair> pairs = new ArrayList<>();
-        try (OrtRunner runner = new OrtRunner(fp32.toByteArray(), card.spec().classes(), OnnxModel.DEFAULT_THREADS,
+        try (OrtRunner runner = new OrtRunner(fp32.toByteArray(), OnnxModel.DEFAULT_THREADS,
                 OptLevel.BASIC_OPT, null)) {
             for (Plane in : Golden.inputs(card)) {
                 pairs.add(new GoldenPair(in.width(), in.height(), FloatCodec.encode(in.values()),
-                        FloatCodec.encode(runner.pore(in).values())));
+                        FloatCodec.encode(runner.pore(in, card.spec().classes()).values())));
             }
         } catch (OrtException e) {
             throw new IllegalStateException("cannot compute golden pairs: " + e.getMessage(), e);
@@ -157,9 +159,9 @@ public final class OnnxExport {
     private static double maxDifference(byte[] model, UNetSpec spec, List<GoldenPair> golden) {
         if (golden == null || golden.isEmpty()) return 0;
         double worst = 0;
-        try (OrtRunner runner = new OrtRunner(model, spec.classes(), OnnxModel.DEFAULT_THREADS, OptLevel.ALL_OPT, null)) {
+        try (OrtRunner runner = new OrtRunner(model, OnnxModel.DEFAULT_THREADS)) {
             for (GoldenPair g : golden) {
-                worst = Math.max(worst, Golden.maxAbsDifference(runner.pore(Golden.input(g)).values(),
+                worst = Math.max(worst, Golden.maxAbsDifference(runner.pore(Golden.input(g), spec.classes()).values(),
                         Golden.probability(g).values()));
             }
         } catch (OrtException e) {

@@ -1,8 +1,10 @@
 /**
- * PoreScope models for ONNX Runtime: {@link dev.porescope.onnx.OnnxWriter} writes the U-Net from
- * the spec's topology walk, {@link dev.porescope.onnx.OnnxExport} makes {@code .onnx} and
- * {@code .ort} files with their model card, and {@link dev.porescope.onnx.OnnxModel} runs them
- * behind the {@code SegmentationModel} seam.
+ * PoreScope models exported for ONNX Runtime: {@link dev.porescope.onnx.OnnxWriter} writes the U-Net
+ * from the spec's topology walk, {@link dev.porescope.onnx.OnnxExport} makes {@code .onnx} and
+ * {@code .ort} files with their model card, and {@link dev.porescope.onnx.GraphCheck} is the desktop's
+ * pure-Java check that an .onnx graph is the one written for its card. Running them is module
+ * porescope-ort ({@code dev.porescope.ort.OnnxModel}, behind the {@code SegmentationModel} seam), which
+ * Android shares.
  *
  * <p>Choices, and why:
  * <ul>

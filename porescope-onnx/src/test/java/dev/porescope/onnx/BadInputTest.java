@@ -1,5 +1,6 @@
 package dev.porescope.onnx;
 
+import dev.porescope.ort.OnnxModel;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import dev.porescope.core.model.ModelCard;
@@ -56,7 +57,7 @@ class BadInputTest {
     void truncatedOnnxIsRejectedBeforeOnnxRuntime() throws Exception {
         for (int keep : new int[]{8, 100, onnx.length / 3, onnx.length / 2, onnx.length - 50, onnx.length - 1}) {
             Path p = write("cut.onnx", Arrays.copyOf(onnx, keep));
-            assertMessage(() -> OnnxModel.load(p), p.toString());
+            assertMessage(() -> Ort.load(p), p.toString());
             // the pure-Java reader alone refuses it, so ONNX Runtime never sees it
             var e = assertThrows(dev.porescope.core.modelfile.ModelFileException.class,
                     () -> dev.porescope.core.modelfile.ModelFileReader.read(p));
@@ -68,7 +69,7 @@ class BadInputTest {
     void truncatedOrtIsRejected() throws Exception {
         for (int keep : new int[]{12, ort.length / 4, ort.length / 2, ort.length * 9 / 10, ort.length - 100}) {
             Path p = write("cut.ort", Arrays.copyOf(ort, keep));
-            assertMessage(() -> OnnxModel.load(p), p.toString());
+            assertMessage(() -> Ort.load(p), p.toString());
             // the .ort flatbuffer walk checks the card's path only: some cuts reach ONNX Runtime, which refuses them
         }
     }
@@ -80,7 +81,7 @@ class BadInputTest {
             byte[] b = new byte[n];
             r.nextBytes(b);
             Path p = write("random.onnx", b);
-            assertMessage(() -> OnnxModel.load(p), p.toString());
+            assertMessage(() -> Ort.load(p), p.toString());
             // the pure-Java reader alone refuses it, so ONNX Runtime never sees it
             var e = assertThrows(dev.porescope.core.modelfile.ModelFileException.class,
                     () -> dev.porescope.core.modelfile.ModelFileReader.read(p));
@@ -90,21 +91,21 @@ class BadInputTest {
         r.nextBytes(fakeOrt);
         System.arraycopy("ORTM".getBytes(), 0, fakeOrt, 4, 4);
         Path p = write("random.ort", fakeOrt);
-        assertMessage(() -> OnnxModel.load(p), p.toString());
+        assertMessage(() -> Ort.load(p), p.toString());
         Path text = write("notes.onnx", "this is not a model, just some text\n".repeat(20).getBytes());
-        assertMessage(() -> OnnxModel.load(text), text.toString());
+        assertMessage(() -> Ort.load(text), text.toString());
     }
 
     @Test
     void missingFileAndFolderAreRejected() {
-        assertMessage(() -> OnnxModel.load(dir.resolve("absent.onnx")), "does not exist");
-        assertMessage(() -> OnnxModel.load(dir), "not a regular file");
+        assertMessage(() -> Ort.load(dir.resolve("absent.onnx")), "does not exist");
+        assertMessage(() -> Ort.load(dir), "not a regular file");
     }
 
     @Test
     void validOnnxWithoutCardIsNotAPoreScopeModel() throws Exception {
         Path p = write("nocard.onnx", new OnnxWriter(SPEC, WEIGHTS).fp32().toByteArray());
-        assertMessage(() -> OnnxModel.load(p), "no PoreScope model card");
+        assertMessage(() -> Ort.load(p), "no PoreScope model card");
     }
 
     @Test
@@ -112,10 +113,10 @@ class BadInputTest {
         ModelProto m = new OnnxWriter(SPEC, WEIGHTS).fp32();
         Path junk = write("junk.onnx", m.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
                 .setKey(ModelCard.FILE_NAME).setValue("{not json")).build().toByteArray());
-        assertMessage(() -> OnnxModel.load(junk), "is not a PoreScope model card");
+        assertMessage(() -> Ort.load(junk), "is not a PoreScope model card");
         Path other = write("other.onnx", m.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
                 .setKey(ModelCard.FILE_NAME).setValue("{\"format\":\"something-else\"}")).build().toByteArray());
-        assertMessage(() -> OnnxModel.load(other), "format");
+        assertMessage(() -> Ort.load(other), "format");
     }
 
     @Test
@@ -150,7 +151,7 @@ class BadInputTest {
     @Test
     void tileOfWrongSizeIsRejected() throws Exception {
         Path p = write("ok.onnx", onnx);
-        try (OnnxModel m = OnnxModel.load(p)) {
+        try (OnnxModel m = Ort.load(p)) {
             assertMessage(() -> m.predict(new Plane(30, 32)), "multiple of 4");
         }
     }

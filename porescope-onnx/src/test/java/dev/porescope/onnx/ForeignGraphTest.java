@@ -98,7 +98,7 @@ class ForeignGraphTest {
         ModelProto.Builder m = good.toBuilder();
         m.setGraph(good.getGraph().toBuilder().setInput(0, value("x", TensorProto.DataType.FLOAT, "N", 3, "H", "W")));
         Files.write(p, m.build().toByteArray());
-        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxModel.load(p));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Ort.load(p));
         assertTrue(e.getMessage().startsWith(p + ": is not a PoreScope model"), e.getMessage());
         assertTrue(!e.getMessage().contains("ONNX Runtime"), "refused by the pure-Java check: " + e.getMessage());
     }
@@ -115,7 +115,7 @@ class ForeignGraphTest {
         Path p = dir.resolve("flipped.onnx");
         Files.write(p, good.toBuilder().setGraph(g).build().toByteArray());
         GraphCheck.check(ModelFileReader.read(p)); // structurally still PoreScope's graph
-        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxModel.load(p));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Ort.load(p));
         assertTrue(e.getMessage().startsWith(p + ": does not compute what it computed when it was made"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
@@ -124,7 +124,7 @@ class ForeignGraphTest {
     void anOnnxNamedOrtAndTheReverseAreOneClearLine() throws Exception {
         Path named = dir.resolve("really-onnx.ort");
         Files.write(named, good.toByteArray());
-        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxModel.load(named));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Ort.load(named));
         assertTrue(e.getMessage().contains("is an ONNX model by its content but is named .ort; rename it to .onnx"), e.getMessage());
     }
 }

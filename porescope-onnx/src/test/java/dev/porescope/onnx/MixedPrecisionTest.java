@@ -1,5 +1,6 @@
 package dev.porescope.onnx;
 
+import dev.porescope.ort.OnnxModel;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -101,7 +102,7 @@ class MixedPrecisionTest {
         GraphProto g = ModelProto.parseFrom(Files.readAllBytes(out)).getGraph();
         assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, "dec0_pre_weight").getDataType());
         assertEquals(TensorProto.DataType.INT8_VALUE, initializer(g, "dec1_pre_weight_q").getDataType());
-        try (OnnxModel model = OnnxModel.load(out)) {
+        try (OnnxModel model = Ort.load(out)) {
             assertEquals("enc0,dec0,head", model.card().extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
         }
     }

@@ -1,5 +1,6 @@
 package dev.porescope.onnx;
 
+import dev.porescope.ort.OnnxModel;
 import dev.porescope.core.parity.Golden;
 
 import dev.porescope.core.image.Plane;
@@ -52,7 +53,7 @@ class OnnxExportTest {
 
     @Test
     void fp32ModelMatchesReferenceAtTwoSizes() {
-        try (OnnxModel model = OnnxModel.load(fp32)) {
+        try (OnnxModel model = Ort.load(fp32)) {
             for (int[] size : new int[][]{{32, 32}, {64, 40}}) {
                 Plane x = TestNets.noise(size[0], size[1], size[0] * 31L + size[1]);
                 double d = Ort.maxDiff(referencePore(x), model.predict(x).values());
@@ -67,7 +68,7 @@ class OnnxExportTest {
     @Test
     void cardRoundTripsAndGoldenPairsReproduce() {
         ModelCard original = TestNets.card(SPEC);
-        try (OnnxModel model = OnnxModel.load(fp32)) {
+        try (OnnxModel model = Ort.load(fp32)) {
             ModelCard card = model.card();
             assertEquals(SPEC, card.spec());
             assertEquals(original.preprocessing(), card.preprocessing());
@@ -93,7 +94,7 @@ class OnnxExportTest {
         Path out = dir.resolve("kept.onnx");
         ModelCard written = OnnxExport.export(card, WEIGHTS, Precision.FP32, List.of(), out);
         assertEquals(card.golden(), written.golden());
-        try (OnnxModel model = OnnxModel.load(out)) {
+        try (OnnxModel model = Ort.load(out)) {
             assertTrue(Golden.check(model).maxAbsDifference() < 1e-4);
         }
     }
@@ -103,7 +104,7 @@ class OnnxExportTest {
         Path out = dir.resolve("model-fp16.onnx");
         OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.FP16, List.of(), out);
         Plane x = TestNets.smooth(64, 48, 3);
-        try (OnnxModel half = OnnxModel.load(out)) {
+        try (OnnxModel half = Ort.load(out)) {
             double d = Ort.maxDiff(referencePore(x), half.predict(x).values());
             System.out.printf("fp16 max |diff| vs reference = %.3g, file %d bytes (fp32 %d)%n", d,
                     size(out), size(fp32));
@@ -119,7 +120,7 @@ class OnnxExportTest {
         assertEquals("int8", card.precision());
         Plane x = TestNets.smooth(128, 96, 4);
         float[] reference = referencePore(x);
-        try (OnnxModel q = OnnxModel.load(out)) {
+        try (OnnxModel q = Ort.load(out)) {
             float[] p = q.predict(x).values();
             double dice = dice(reference, p, 0.5);
             System.out.printf("int8 max |diff| vs reference = %.3g, pore-mask Dice = %.4f (mask %.1f%% of pixels), file %d bytes%n",
@@ -138,7 +139,7 @@ class OnnxExportTest {
             ModelCard ortCard = OnnxExport.toOrt(onnx, ort);
             assertEquals("ort", ortCard.runtime());
             Plane x = TestNets.smooth(64, 64, 9);
-            try (OnnxModel a = OnnxModel.load(onnx); OnnxModel b = OnnxModel.load(ort)) {
+            try (OnnxModel a = Ort.load(onnx); OnnxModel b = Ort.load(ort)) {
                 assertEquals(dev.porescope.core.modelfile.ModelFileKind.ORT, b.format());
                 assertEquals(p.label(), b.card().precision());
                 double d = Ort.maxDiff(a.predict(x).values(), b.predict(x).values());
@@ -150,7 +151,7 @@ class OnnxExportTest {
 
     @Test
     void predictIsThreadSafe() throws Exception {
-        try (OnnxModel model = OnnxModel.load(fp32)) {
+        try (OnnxModel model = Ort.load(fp32)) {
             List<Plane> inputs = new ArrayList<>();
             for (int i = 0; i < 6; i++) inputs.add(TestNets.noise(32, 32 + 8 * (i % 2), 100 + i));
             List<float[]> serial = new ArrayList<>();

@@ -1,32 +1,26 @@
 package dev.porescope.onnx;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.porescope.core.image.Plane;
+import dev.porescope.ort.OnnxModel;
+import dev.porescope.ort.OrtRunner;
 
-import java.nio.FloatBuffer;
-import java.util.Map;
+import java.nio.file.Path;
 
-/** Runs a ModelProto directly in ONNX Runtime (tests only). */
+/** ONNX Runtime for the tests: a ModelProto run directly, and a file loaded the way the desktop loads it. */
 final class Ort {
     private Ort() { }
 
+    /** The first output of {@code model} for a [1, 1, H, W] input. */
     static float[] run(ModelProto model, Plane input) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(1);
-            try (OrtSession s = env.createSession(model.toByteArray(), o);
-                 OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.values()),
-                         new long[]{1, 1, input.height(), input.width()});
-                 OrtSession.Result r = s.run(Map.of("x", x))) {
-                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                float[] out = new float[fb.remaining()];
-                fb.get(out);
-                return out;
-            }
+        try (OrtRunner runner = new OrtRunner(model.toByteArray(), 1)) {
+            return runner.run(input.values(), 1, 1, input.height(), input.width()).get(0).values();
         }
+    }
+
+    /** {@code file} as the command line loads it: core's reader, this module's graph check, ONNX Runtime, golden pairs. */
+    static OnnxModel load(Path file) {
+        return OnnxModel.load(file, OnnxModel.DEFAULT_THREADS, GraphCheck::check);
     }
 
     static double maxDiff(float[] a, float[] b) {

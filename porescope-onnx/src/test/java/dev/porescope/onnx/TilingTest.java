@@ -1,5 +1,6 @@
 package dev.porescope.onnx;
 
+import dev.porescope.ort.OnnxModel;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.tile.Tiler;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class TilingTest {
         OnnxExport.export(TestNets.card(TestNets.tiny()), TestNets.randomWeights(TestNets.tiny(), 5),
                 Precision.FP32, List.of(), file);
         Plane image = TestNets.smooth(90, 70, 8);
-        try (OnnxModel model = OnnxModel.load(file)) {
+        try (OnnxModel model = Ort.load(file)) {
             Plane whole = new Tiler(256).predict(model, image);
             Plane tiled = new Tiler(Tiler.minimumTileSize(model) + 8, 3).predict(model, image);
             double d = Ort.maxDiff(whole.values(), tiled.values());

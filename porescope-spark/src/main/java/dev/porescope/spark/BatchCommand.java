@@ -1,6 +1,7 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.ImageOptions;
+import dev.porescope.cli.analyze.Zones;
+import dev.porescope.cli.io.ImageOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,11 @@ public final class BatchCommand implements Callable<Integer> {
             description = "Names of photo files (default: ${DEFAULT-VALUE}).")
     String glob;
 
+    @Option(names = "--zones", paramLabel = "auto|none", defaultValue = "auto", converter = Zones.Converter.class,
+            description = "auto (default): as analyze, pores counted on the skin and per face zone (the photo row's"
+                    + " zones column, each pore's zone); none: the whole photo.")
+    Zones zones;
+
     @Mixin
     ImageOptions images;
 
@@ -62,7 +68,7 @@ public final class BatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-photos must be at least 1, got " + batchPhotos);
         }
         PhotoBatch.Settings settings = new PhotoBatch.Settings(inputs, output, glob, incremental, batchPhotos,
-                images.files().maxPixels());
+                images.files().maxPixels(), zones.found());
         ModelPayload model = ModelPayload.resolve(this.model, err); // a bad model fails before Spark starts
         PhotoBatch.Report r;
         try (Sessions.Started session = Sessions.start(master, "porescope batch")) {

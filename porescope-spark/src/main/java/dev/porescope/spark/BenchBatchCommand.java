@@ -1,10 +1,11 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.commands.BenchInferCommand;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.synth.SkinSynthesizer;
 import dev.porescope.core.synth.SynthConfig;
 import dev.porescope.core.synth.SyntheticPhoto;
@@ -73,7 +74,8 @@ public final class BenchBatchCommand implements Callable<Integer> {
             double warmUp = warmUp(dir, work, payload, err);
 
             err.println("porescope: timing analyze " + dir + " ...");
-            List<String> args = new ArrayList<>(List.of("analyze", dir.toString(), "--summary-csv", work.resolve("summary.csv").toString()));
+            List<String> args = new ArrayList<>(List.of("analyze", dir.toString(), "--zones", "none",
+                    "--summary-csv", work.resolve("summary.csv").toString()));
             if (model != null) args.addAll(List.of("--model", model));
             ByteArrayOutputStream analyzeErr = new ByteArrayOutputStream();
             long t0 = System.nanoTime();
@@ -93,7 +95,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
                     double startSeconds = (System.nanoTime() - s0) / 1e9;
                     PhotoBatch.Settings settings = new PhotoBatch.Settings(List.of(dir.toUri().toString()),
                             work.resolve("out-" + master.replaceAll("[^A-Za-z0-9]", "")).toUri().toString(),
-                            "*.{png,jpg,jpeg,PNG,JPG,JPEG}", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS);
+                            "*.{png,jpg,jpeg,PNG,JPG,JPEG}", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS, false);
                     PhotoBatch.Report r = new PhotoBatch(session.spark(), settings, payload, err, (stage, i, id) -> { }).run();
                     double rate = (r.ok() + r.failed()) / r.seconds();
                     rows.add(new String[] {"batch --master " + master, fmt(startSeconds), fmt(r.seconds()), fmt(rate),
@@ -124,13 +126,13 @@ public final class BenchBatchCommand implements Callable<Integer> {
             for (Path p : files.sorted().limit(2).toList()) Files.copy(p, two.resolve(p.getFileName()));
         }
         ByteArrayOutputStream ignored = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of("analyze", two.toString()));
+        List<String> args = new ArrayList<>(List.of("analyze", two.toString(), "--zones", "none"));
         if (model != null) args.addAll(List.of("--model", model));
         Main.run(new PrintStream(ignored, true, StandardCharsets.UTF_8), new PrintStream(ignored, true, StandardCharsets.UTF_8),
                 args.toArray(String[]::new));
         try (Sessions.Started session = Sessions.start(masters.get(0), "porescope bench batch warm-up")) {
             new PhotoBatch(session.spark(), new PhotoBatch.Settings(List.of(two.toUri().toString()),
-                    work.resolve("out-warm-up").toUri().toString(), "*", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS),
+                    work.resolve("out-warm-up").toUri().toString(), "*", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS, false),
                     payload, new PrintWriter(new java.io.StringWriter()), (stage, i, id) -> { }).run();
         }
         return (System.nanoTime() - t0) / 1e9;
@@ -141,7 +143,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
         long[] seeds = new SplittableRandom(7).longs(count).toArray();
         for (int i = 0; i < count; i++) {
             SyntheticPhoto photo = new SkinSynthesizer(SynthConfig.defaults(size, size)).generate(String.format(Locale.ROOT, "bench-%04d", i), seeds[i]);
-            ImageFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()), dir.resolve(photo.name() + ".png"));
+            PngFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()), dir.resolve(photo.name() + ".png"));
         }
         return dir;
     }

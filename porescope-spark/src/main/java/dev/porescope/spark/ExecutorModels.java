@@ -1,7 +1,7 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 

@@ -1,8 +1,8 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;

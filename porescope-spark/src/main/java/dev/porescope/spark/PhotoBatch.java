@@ -1,7 +1,7 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.support.UserException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -54,12 +54,18 @@ public final class PhotoBatch {
      * @param incremental  skip photos already in the output; without it the output must hold no photos yet
      * @param batchPhotos  photos per committed batch: what a killed job may have to redo at most
      * @param maxPixels    photos above this are error rows, refused from their header
+     * @param zones        find the face zones and count per zone, as {@code analyze --zones auto}; false = the whole photo
      */
     public record Settings(List<String> inputs, String output, String glob, boolean incremental, int batchPhotos,
-                           long maxPixels) {
+                           long maxPixels, boolean zones) {
         public Settings {
             if (inputs.isEmpty()) throw new IllegalArgumentException("no input");
             if (batchPhotos < 1) throw new IllegalArgumentException("photos per batch must be at least 1, got " + batchPhotos);
+        }
+
+        /** {@code zones_mode} of this run's rows. */
+        public String zonesMode() {
+            return zones ? Tables.ZONES_AUTO : Tables.ZONES_NONE;
         }
     }
 
@@ -184,7 +190,7 @@ public final class PhotoBatch {
         return rows;
     }
 
-    /** Content hashes already in the photo table for this model; null when nothing is there yet. */
+    /** Content hashes already in the photo table for this model and zones mode; null when nothing is there yet. */
     private Dataset<Row> doneHashes() {
         Path photos = new Path(root, Tables.PHOTOS);
         if (!hasBatches(photos)) return null;
@@ -198,6 +204,7 @@ public final class PhotoBatch {
             return null;
         }
         Dataset<Row> done = table.where(col("model_digest").equalTo(model.digest()))
+                .where(col("zones_mode").equalTo(settings.zonesMode()))
                 .where(col("content_hash").isNotNull())
                 .select("content_hash").distinct().cache();
         done.count();
@@ -216,13 +223,14 @@ public final class PhotoBatch {
             long length = r.getLong(1);
             String path = r.getString(0);
             if (length > maxBytes) {
-                refusedHere.add(PhotoTask.errorRow(PhotoTask.photoKey(path, null, model.digest()), path, length, null, model,
-                        path + " is " + (length >> 20) + " MB, larger than any photo under the pixel limit;"
+                refusedHere.add(PhotoTask.errorRow(PhotoTask.photoKey(path, null, model.digest(), settings.zonesMode()), path,
+                        length, null, model, settings.zonesMode(), path + " is " + (length >> 20) + " MB, larger than any photo under the pixel limit;"
                                 + " check the file or raise --max-megapixels", 0));
             } else if (length == 0) {
                 // Spark does not scan empty files: the driver makes their row, as a task would (same message)
                 if (!emptyDone(done)) {
-                    refusedHere.add(PhotoTask.analyse(model, new ImageFiles(settings.maxPixels()), path, 0, EMPTY_SHA256, new byte[0]));
+                    refusedHere.add(PhotoTask.analyse(model, new ImageFiles(settings.maxPixels()), settings.zones(), path, 0,
+                            EMPTY_SHA256, new byte[0]));
                 }
             } else {
                 readable.add(escapeGlob(path));
@@ -235,7 +243,7 @@ public final class PhotoBatch {
             if (done != null) {
                 photos = photos.join(broadcast(done), photos.col("content_hash").equalTo(done.col("content_hash")), "left_anti");
             }
-            analysed = photos.mapPartitions(new PhotoTask(shipped, settings.maxPixels()), Encoders.row(Tables.ANALYSIS));
+            analysed = photos.mapPartitions(new PhotoTask(shipped, settings.maxPixels(), settings.zones()), Encoders.row(Tables.ANALYSIS));
         }
         if (!refusedHere.isEmpty()) {
             Dataset<Row> refused = spark.createDataFrame(refusedHere, Tables.ANALYSIS);

@@ -1,10 +1,14 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.commands.AnalyzeCommand;
+import dev.porescope.cli.analyze.PhotoAnalysis;
+import dev.porescope.cli.analyze.PhotoRunner;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.PoreTable;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.core.face.FaceZones;
+import dev.porescope.core.face.Zone;
+import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.pipeline.PoreAnalyzer;
@@ -35,10 +39,13 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
 
     private final Broadcast<ModelPayload> model;
     private final long maxPixels;
+    private final boolean zones;
 
-    PhotoTask(Broadcast<ModelPayload> model, long maxPixels) {
+    /** @param zones find the face zones as {@code analyze --zones auto} does; false = the whole photo */
+    PhotoTask(Broadcast<ModelPayload> model, long maxPixels, boolean zones) {
         this.model = model;
         this.maxPixels = maxPixels;
+        this.zones = zones;
     }
 
     @Override
@@ -54,41 +61,46 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
             @Override
             public Row next() {
                 Row in = photos.next();
-                return analyse(payload, files, in.getString(0), in.getLong(1), in.getString(2), (byte[]) in.get(3));
+                return analyse(payload, files, zones, in.getString(0), in.getLong(1), in.getString(2), (byte[]) in.get(3));
             }
         };
     }
 
     /** One photo's row: analysed, or an error row saying why not. */
-    static Row analyse(ModelPayload model, ImageFiles files, String path, long size, String contentHash, byte[] content) {
+    static Row analyse(ModelPayload model, ImageFiles files, boolean findZones, String path, long size, String contentHash,
+                       byte[] content) {
         long start = System.nanoTime();
-        String key = photoKey(path, contentHash, model.digest());
+        String zonesMode = findZones ? Tables.ZONES_AUTO : Tables.ZONES_NONE;
+        String key = photoKey(path, contentHash, model.digest(), zonesMode);
         try {
             ImageFiles.Size header = files.readSize(content, path);
             PoreAnalyzer analyzer = ExecutorModels.analyzer(model);
             // the pixel limit was checked from the header; now wait for heap for this photo's planes
-            int permit = ExecutorModels.reserve(header.pixels() * AnalyzeCommand.BYTES_PER_PIXEL);
+            int permit = ExecutorModels.reserve(header.pixels() * PhotoRunner.BYTES_PER_PIXEL);
             PoreAnalyzer.Analysis analysis;
+            FaceZones zones;
             int w;
             int h;
             try {
                 ArgbImage argb = files.readArgb(content, path);
                 w = argb.width();
                 h = argb.height();
+                // the same zones and refusals as analyze (--zones auto): one home, PhotoAnalysis.findZones
+                zones = findZones ? PhotoAnalysis.findZones(argb, path) : null;
                 Plane luma = Luma.fromArgb(argb.argb(), w, h);
                 argb = null;
-                analysis = analyzer.analyze(luma, null);
+                analysis = analyzer.analyze(luma, zones == null ? null : zones.analysed());
             } finally {
                 ExecutorModels.release(permit);
             }
-            return okRow(key, path, size, contentHash, model, w, h, analysis, (System.nanoTime() - start) / 1e9);
+            return okRow(key, path, size, contentHash, model, w, h, analysis, zonesMode, zones, (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            return errorRow(key, path, size, contentHash, model, Messages.message(e), (System.nanoTime() - start) / 1e9);
+            return errorRow(key, path, size, contentHash, model, zonesMode, Messages.message(e), (System.nanoTime() - start) / 1e9);
         }
     }
 
     private static Row okRow(String key, String path, long size, String contentHash, ModelPayload model, int w, int h,
-                             PoreAnalyzer.Analysis analysis, double seconds) {
+                             PoreAnalyzer.Analysis analysis, String zonesMode, FaceZones zones, double seconds) {
         PoreSummary s = analysis.summary();
         List<Row> bins = new ArrayList<>(s.areaHistogram().size());
         for (PoreSummary.Bin b : s.areaHistogram()) bins.add(RowFactory.create(b.from(), b.to(), b.count()));
@@ -96,14 +108,26 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
         int number = 0;
         for (Pore p : analysis.pores()) {
             double[] v = PoreTable.values(p, null);
-            Object[] cells = new Object[v.length + 1];
+            Object[] cells = new Object[v.length + 2];
             cells[0] = ++number;
             for (int i = 0; i < v.length; i++) cells[i + 1] = v[i];
+            Zone zone = zones == null ? null : ZoneFigures.zoneOf(p, zones);
+            cells[v.length + 1] = zone == null ? null : zone.id();
             pores.add(RowFactory.create(cells));
+        }
+        List<Row> zoneRows = null;
+        if (zones != null) {
+            zoneRows = new ArrayList<>();
+            for (ZoneFigures f : ZoneFigures.of(analysis.pores(), zones, null)) {
+                PoreSummary z = f.summary();
+                zoneRows.add(RowFactory.create(f.name(), f.label(), z.roiPixels(), z.count(), z.per100x100(), z.meanArea(),
+                        z.medianArea(), z.poreFraction(), f.score()));
+            }
         }
         return RowFactory.create(key, path, size, contentHash, model.digest(), model.cardName(), Tables.STATUS_OK, null,
                 w, h, s.count(), s.roiPixels(), s.per100x100(), s.meanArea(), s.medianArea(), s.poreFraction(),
-                seq(bins), seconds, seq(pores));
+                seq(bins), zonesMode, zones == null ? null : zones.status().name().toLowerCase(java.util.Locale.ROOT),
+                zones == null ? null : zones.note(), zoneRows == null ? null : seq(zoneRows), seconds, seq(pores));
     }
 
     /** Spark's Row encoder takes arrays as Scala sequences. */
@@ -112,17 +136,20 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
     }
 
     /** A photo that could not be analysed (or read): its key columns and the one-line reason. */
-    static Row errorRow(String key, String path, long size, String contentHash, ModelPayload model, String error,
-                        double seconds) {
+    static Row errorRow(String key, String path, long size, String contentHash, ModelPayload model, String zonesMode,
+                        String error, double seconds) {
         return RowFactory.create(key, path, size, contentHash, model.digest(), model.cardName(), Tables.STATUS_ERROR, error,
-                null, null, null, null, null, null, null, null, null, seconds, null);
+                null, null, null, null, null, null, null, null, null, zonesMode, null, null, null, seconds, null);
     }
 
-    /** The key that ties a photo row to its pore rows: SHA-256 (first 32 hex digits) of path, content hash and model digest. */
-    static String photoKey(String path, String contentHash, String modelDigest) {
+    /**
+     * The key that ties a photo row to its pore rows: SHA-256 (first 32 hex digits) of path, content hash, model
+     * digest and zones mode.
+     */
+    static String photoKey(String path, String contentHash, String modelDigest, String zonesMode) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((path + '\n' + contentHash + '\n' + modelDigest).getBytes(StandardCharsets.UTF_8));
+            sha.update((path + '\n' + contentHash + '\n' + modelDigest + '\n' + zonesMode).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,6 @@
 package dev.porescope.spark;
 
+import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.report.PoreTable;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * The Parquet tables {@code porescope batch} writes under its output folder, and their columns.
  *
  * <pre>
- * OUTPUT/photos/batch=ID/part-*.parquet   one row per photo (ok or error)
+ * OUTPUT/photos/batch=ID/part-*.parquet   one row per photo (ok or error), its face zones in a column
  * OUTPUT/pores/batch=ID/part-*.parquet    one row per pore
  * OUTPUT/_pending/ID/                     a batch being written (Spark ignores names starting with _)
  * </pre>
@@ -42,7 +43,10 @@ public final class Tables {
     public static final List<String> PORE_COLUMNS = PoreTable.COLUMNS.stream()
             .map(c -> c.isBlank() ? "pore" : c.toLowerCase(Locale.ROOT).replace(".", "")).toList();
 
-    /** One measured pore: {@link #PORE_COLUMNS}, the number an int, the rest doubles. */
+    /**
+     * One measured pore: {@link #PORE_COLUMNS}, the number an int, the rest doubles; then {@code zone}, the
+     * face zone it is counted in ({@code Zone} id, as {@code analyze --json}), null without zones.
+     */
     public static final StructType PORE = poreStruct();
 
     /** The area histogram bins of {@code PoreSummary}, px^2 (the last bin has no upper edge). */
@@ -50,6 +54,25 @@ public final class Tables {
             .add("from_px", DataTypes.DoubleType, false)
             .add("to_px", DataTypes.DoubleType, true)
             .add("count", DataTypes.IntegerType, false);
+
+    /**
+     * One face zone of a photo, as a row of {@code analyze --summary-csv} and {@code zones} of its JSON:
+     * the zone's pixels, pores, density, areas (px^2), pore fraction and 0-100 pore score.
+     */
+    public static final StructType ZONE = new StructType()
+            .add("zone", DataTypes.StringType, false)
+            .add("label", DataTypes.IntegerType, false)
+            .add("pixels", DataTypes.LongType, false)
+            .add("pores", DataTypes.IntegerType, false)
+            .add("pores_per_100x100_px", DataTypes.DoubleType, false)
+            .add("mean_area_px", DataTypes.DoubleType, false)
+            .add("median_area_px", DataTypes.DoubleType, false)
+            .add("pore_fraction", DataTypes.DoubleType, false)
+            .add("pore_score", DataTypes.DoubleType, false);
+
+    /** {@code zones_mode}: zones found as {@code analyze --zones auto} does, or the whole photo ({@code --zones none}). */
+    public static final String ZONES_AUTO = Zones.AUTO.text();
+    public static final String ZONES_NONE = Zones.NONE.text();
 
     /** Columns of a photo row, in order (the pore list and the batch folder come on top). */
     public static final StructType PHOTO = new StructType()
@@ -70,6 +93,10 @@ public final class Tables {
             .add("median_area_px", DataTypes.DoubleType, true)
             .add("pore_fraction", DataTypes.DoubleType, true)
             .add("area_histogram", DataTypes.createArrayType(BIN, false), true)
+            .add("zones_mode", DataTypes.StringType, false)
+            .add("zone_finder", DataTypes.StringType, true)
+            .add("zone_note", DataTypes.StringType, true)
+            .add("zones", DataTypes.createArrayType(Tables.ZONE, false), true)
             .add("seconds", DataTypes.DoubleType, true);
 
     /** What a task returns per photo: the photo row and its pores, staged before the two tables are written. */
@@ -81,6 +108,7 @@ public final class Tables {
             DataType type = i == 0 ? DataTypes.IntegerType : DataTypes.DoubleType;
             fields.add(DataTypes.createStructField(PORE_COLUMNS.get(i), type, false));
         }
+        fields.add(DataTypes.createStructField("zone", DataTypes.StringType, true));
         return DataTypes.createStructType(fields);
     }
 }

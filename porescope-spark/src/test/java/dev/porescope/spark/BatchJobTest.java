@@ -1,9 +1,10 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.synth.SkinSynthesizer;
 import dev.porescope.core.synth.SynthConfig;
 import dev.porescope.core.synth.SyntheticPhoto;
@@ -59,6 +60,8 @@ class BatchJobTest {
     /** analyze's answer: photo file name -> pore count (absent for photos analyze could not read). */
     static Map<String, Integer> expected;
     static Set<String> analyzeFailed;
+    /** analyze's answer per zone: photo file name -> zone -> pore count (the summary CSV's zone rows). */
+    static Map<String, Map<String, Integer>> expectedZones;
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -69,7 +72,7 @@ class BatchJobTest {
             SynthConfig config = i % 2 == 0 ? SynthConfig.defaults(96, 96) : SynthConfig.hard(96, 96);
             SyntheticPhoto p = new SkinSynthesizer(config).generate(String.format(Locale.ROOT, "p%02d", i), seeds[i]);
             // half in a subfolder: binaryFile reads folders recursively
-            ImageFiles.writeArgb(new ArgbImage(p.width(), p.height(), p.argb()), (i < GOOD / 2 ? photos : sub).resolve(p.name() + ".png"));
+            PngFiles.writeArgb(new ArgbImage(p.width(), p.height(), p.argb()), (i < GOOD / 2 ? photos : sub).resolve(p.name() + ".png"));
         }
         byte[] good = Files.readAllBytes(photos.resolve("p00.png"));
         Files.write(photos.resolve("truncated.png"), java.util.Arrays.copyOf(good, good.length / 2));
@@ -82,22 +85,33 @@ class BatchJobTest {
         Files.writeString(sub.resolve("text.png"), "not a photo\n");
         Files.writeString(photos.resolve("notes.txt"), "not matched by the photo glob\n");
 
-        // the independent answer: porescope analyze on the same files, whole photos as batch analyses them
+        // the independent answer: porescope analyze on the same files, with its default zones as batch's default
         Path summary = tmp.resolve("analyze.csv");
         ByteArrayOutputStream ignored = new ByteArrayOutputStream();
         Main.run(new PrintStream(ignored, true, StandardCharsets.UTF_8), new PrintStream(ignored, true, StandardCharsets.UTF_8),
-                "analyze", photos.toString(), sub.toString(), "--zones", "none", "--summary-csv", summary.toString());
+                "analyze", photos.toString(), sub.toString(), "--summary-csv", summary.toString());
         expected = new HashMap<>();
+        expectedZones = new HashMap<>();
         analyzeFailed = new HashSet<>();
         List<String> lines = Files.readAllLines(summary);
+        int zoneColumn = List.of(lines.get(0).split(",")).indexOf("zone");
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
             String name = Path.of(f[0]).getFileName().toString();
-            if (f[1].equals("ok")) expected.put(name, Integer.parseInt(f[4]));
-            else analyzeFailed.add(name);
+            if (!f[1].equals("ok")) {
+                analyzeFailed.add(name); // (its quoted message may hold commas: no further column is read)
+                continue;
+            }
+            String zone = f[zoneColumn];
+            if (!zone.isEmpty() && !zone.equals("all")) {
+                expectedZones.computeIfAbsent(name, k -> new HashMap<>()).put(zone, Integer.parseInt(f[4]));
+            } else {
+                expected.put(name, Integer.parseInt(f[4]));
+            }
         }
         assertEquals(GOOD, expected.size(), "analyze reads every good photo");
         assertEquals(CORRUPT, analyzeFailed, "analyze refuses exactly the corrupt ones");
+        assertEquals(GOOD, expectedZones.size(), "analyze counts every good photo by zone (the skin of a close-up)");
 
         spark = SparkSession.builder().master("local[2]").appName("BatchJobTest")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
@@ -112,7 +126,7 @@ class BatchJobTest {
 
     static PhotoBatch.Report run(Path out, boolean incremental, int batchPhotos, PhotoBatch.Listener listener) {
         PhotoBatch.Settings s = new PhotoBatch.Settings(List.of(photos.toUri().toString()), out.toUri().toString(),
-                "*.{png,jpg,jpeg}", incremental, batchPhotos, ImageFiles.DEFAULT_MAX_PIXELS);
+                "*.{png,jpg,jpeg}", incremental, batchPhotos, ImageFiles.DEFAULT_MAX_PIXELS, true);
         return new PhotoBatch(spark, s, model, new PrintWriter(new StringWriter()), listener).run();
     }
 
@@ -131,7 +145,9 @@ class BatchJobTest {
         assertEquals(GOOD + CORRUPT.size(), rows.size(), "one row per photo");
         assertEquals(rows.size(), rows.stream().map(BatchJobTest::name).distinct().count(), "no photo twice");
         Map<String, Integer> counts = new HashMap<>();
+        Map<String, Map<String, Integer>> zoneCounts = new HashMap<>();
         for (Row r : rows) {
+            assertEquals(Tables.ZONES_AUTO, r.getAs("zones_mode"));
             String status = r.getAs("status");
             if (CORRUPT.contains(name(r))) {
                 assertEquals(Tables.STATUS_ERROR, status, name(r));
@@ -140,11 +156,16 @@ class BatchJobTest {
             } else {
                 assertEquals(Tables.STATUS_OK, status, name(r) + ": " + r.getAs("error"));
                 counts.put(name(r), r.getAs("pores"));
+                List<Row> zones = r.getList(r.fieldIndex("zones"));
+                for (Row z : zones) {
+                    zoneCounts.computeIfAbsent(name(r), k -> new HashMap<>()).put(z.getAs("zone"), z.getAs("pores"));
+                }
                 assertEquals(96, (int) r.getAs("width"));
             }
             assertEquals(model.digest(), r.getAs("model_digest"));
         }
         assertEquals(expected, counts, "per-photo pore counts equal analyze's");
+        assertEquals(expectedZones, zoneCounts, "per-zone pore counts equal analyze's summary rows");
         Map<String, Long> poreRows = spark.read().parquet(out.resolve(Tables.PORES).toString())
                 .groupBy("path").count().collectAsList().stream()
                 .collect(Collectors.toMap(r -> { String p = r.getString(0); return p.substring(p.lastIndexOf('/') + 1); },
@@ -228,8 +249,16 @@ class BatchJobTest {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int code = SparkMain.run(new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                "batch", "--input", photos.resolve("sub").toString(), "--output", out.toString(), "--model", "dog");
+                "batch", "--input", photos.resolve("sub").toString(), "--output", out.toString(), "--model", "dog",
+                "--zones", "none");
         assertEquals(0, code, stderr.toString(StandardCharsets.UTF_8));
+        for (Row r : photoRows(out)) {
+            assertEquals(Tables.ZONES_NONE, r.getAs("zones_mode"), "--zones none: the whole photo");
+            assertTrue(r.isNullAt(r.fieldIndex("zones")), "--zones none: no zones");
+            if (Tables.STATUS_OK.equals(r.getAs("status"))) {
+                assertEquals(96L * 96, (long) r.getAs("roi_px"), "--zones none counts over the whole photo");
+            }
+        }
         long subPhotos;
         try (Stream<Path> s = Files.list(photos.resolve("sub"))) {
             subPhotos = s.count();
@@ -241,6 +270,8 @@ class BatchJobTest {
         // bad usage: exit 2; a model the executors cannot run, or no photos: exit 1 with one line
         assertEquals(2, SparkMain.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
                 "batch", "--output", out.toString()));
+        assertEquals(2, SparkMain.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
+                "batch", "--input", photos.toString(), "--output", tmp.resolve("z").toString(), "--zones", "face"));
         Path pt = Files.writeString(tmp.resolve("model.pt"), "x");
         ByteArrayOutputStream e2 = new ByteArrayOutputStream();
         assertEquals(1, SparkMain.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(e2, true, StandardCharsets.UTF_8),

@@ -3,6 +3,7 @@ package dev.porescope.torch;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.model.RuntimeModel;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.core.unet.UNetSpec;
@@ -183,24 +184,26 @@ public final class UNetModule implements AutoCloseable {
     /**
      * This module as a {@link SegmentationModel} (pore probability of each pixel), for validation
      * during training; the module must be in eval mode while it is used. Not a copy: it sees
-     * the weights as they are trained.
+     * the weights as they are trained. Closing the view does not close the module (its owner does).
+     *
+     * @param card a card of this module's spec
      */
     public SegmentationModel asSegmentationModel(ModelCard card) {
-        return new SegmentationModel() {
+        if (card == null || !spec.equals(card.spec())) {
+            throw new IllegalArgumentException("the card's spec " + (card == null || card.spec() == null ? null : card.spec().name())
+                    + " is not this module's spec " + spec.name());
+        }
+        return new RuntimeModel(card, "the training module (spec " + spec.name() + ")") {
             @Override
-            public Plane predict(Plane tile) {
+            protected Plane run(Plane tile) {
                 return Torch.inference("predicting a " + tile.width() + "x" + tile.height() + " tile", () ->
                         Torch.plane(forward(Torch.tensor(tile.values(), 1, 1, tile.height(), tile.width())), 0, 1));
             }
 
             @Override
-            public int margin() { return spec.margin(); }
-
-            @Override
-            public int sizeMultiple() { return spec.sizeMultiple(); }
-
-            @Override
-            public ModelCard card() { return card; }
+            protected void release() {
+                // a view: the module's native memory is its owner's to free
+            }
         };
     }
 

@@ -1,12 +1,12 @@
 package dev.porescope.cli.analyze;
 
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.cli.report.AnalysisJson;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.cli.report.PoreTable;
 import dev.porescope.cli.report.SizeHistogram;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Luma;
@@ -14,6 +14,7 @@ import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
+import dev.porescope.core.overlay.OverlayPixels;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.pores.PoreSummary;
 
@@ -42,14 +43,21 @@ import java.util.function.IntConsumer;
  */
 public final class PhotoAnalysis {
 
-    /** Files to write for one photo; null = not wanted. */
-    public record Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask) {
+    /**
+     * Files to write for one photo; null = not wanted. {@code layer} is the pore layer of the web page
+     * ({@link OverlayPixels#layer}: pores filled in their size colour, zone outlines, the rest transparent).
+     */
+    public record Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask, Path layer) {
+        public Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram, Path zonesMask) {
+            this(mask, overlay, json, csv, histogram, zonesMask, null);
+        }
+
         public Outputs(Path mask, Path overlay, Path json, Path csv, Path histogram) {
-            this(mask, overlay, json, csv, histogram, null);
+            this(mask, overlay, json, csv, histogram, null, null);
         }
 
         public static Outputs none() {
-            return new Outputs(null, null, null, null, null, null);
+            return new Outputs(null, null, null, null, null, null, null);
         }
 
         /**
@@ -61,6 +69,22 @@ public final class PhotoAnalysis {
                     dir.resolve(name + ".json"), dir.resolve(name + ".csv"), dir.resolve(name + ".histogram.png"),
                     dir.resolve(name + ".zones.png"));
         }
+    }
+
+    /**
+     * The face zones of {@code --zones auto} (the skin alone when no face is in view), for {@code analyze},
+     * {@code serve} and {@code batch} alike.
+     *
+     * @throws UserException when the photo cannot be analysed by zones (several faces, a face too small, no
+     *                       skin), naming the photo and the options that would analyse it
+     */
+    public static FaceZones findZones(ArgbImage argb, String photoName) {
+        FaceZones zones = FaceZones.find(argb.argb(), argb.width(), argb.height());
+        if (!zones.usable()) {
+            throw new UserException(photoName + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
+                    + " or --roi PNG to say where");
+        }
+        return zones;
     }
 
     /**
@@ -119,14 +143,8 @@ public final class PhotoAnalysis {
             throw new UserException("the ROI " + settings.roiFile() + " is " + roi.width() + "x" + roi.height()
                     + " but the photo " + photo + " is " + w + "x" + h + " (after EXIF orientation); give an ROI of the photo's size");
         }
-        FaceZones zones = roi == null && settings.zones() ? FaceZones.find(argb.argb(), w, h) : null;
-        if (zones != null) {
-            if (!zones.usable()) {
-                throw new UserException(photo + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
-                        + " or --roi PNG to say where");
-            }
-            clock.lap("zones");
-        }
+        FaceZones zones = roi == null && settings.zones() ? findZones(argb, photo.toString()) : null;
+        if (zones != null) clock.lap("zones");
         Mask region = roi != null ? roi : zones != null ? zones.analysed() : Mask.full(w, h);
         Plane luma = Luma.fromArgb(argb.argb(), w, h);
         // the overlay is drawn on the decoded photo kept in memory (decoding it again took longer)
@@ -154,13 +172,17 @@ public final class PhotoAnalysis {
         // the files are encoded at the same time; the JSON (on this thread) ends with the timings, once the others are written
         List<Path> written = new ArrayList<>();
         Map<Path, Runnable> jobs = new LinkedHashMap<>();
-        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> ImageFiles.writeMask(poreMask, outputs.mask()));
+        if (outputs.mask() != null) jobs.put(outputs.mask(), () -> PngFiles.writeMask(poreMask, outputs.mask()));
         if (outputs.overlay() != null) {
-            jobs.put(outputs.overlay(), () -> ImageFiles.writePng(
+            jobs.put(outputs.overlay(), () -> PngFiles.writePng(
                     Overlay.draw(photoPixels, poreMask, pores, zones, settings.pixelSizeUm()), outputs.overlay()));
         }
         if (outputs.zonesMask() != null && zones != null) {
-            jobs.put(outputs.zonesMask(), () -> ImageFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
+            jobs.put(outputs.zonesMask(), () -> PngFiles.writeLabels(zones.labels(), w, h, outputs.zonesMask()));
+        }
+        if (outputs.layer() != null) {
+            jobs.put(outputs.layer(), () -> PngFiles.writeArgb(
+                    new ArgbImage(w, h, OverlayPixels.layer(poreMask, pores, zones)), outputs.layer()));
         }
         if (outputs.csv() != null) {
             jobs.put(outputs.csv(), () -> AtomicFiles.write(outputs.csv(), tmp -> {
@@ -170,7 +192,7 @@ public final class PhotoAnalysis {
             }));
         }
         if (outputs.histogram() != null) {
-            jobs.put(outputs.histogram(), () -> ImageFiles.writePng(
+            jobs.put(outputs.histogram(), () -> PngFiles.writePng(
                     SizeHistogram.draw(photo.getFileName() + ": " + summary.count() + " pores", summary), outputs.histogram()));
         }
         written.addAll(jobs.keySet());

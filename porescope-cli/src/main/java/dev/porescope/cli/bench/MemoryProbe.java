@@ -1,9 +1,9 @@
 package dev.porescope.cli.bench;
 
-import dev.porescope.core.modelfile.ModelFileKind;
-import dev.porescope.cli.ModelLoader;
+import dev.porescope.cli.models.ModelLoader;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.torch.nativ.Torch;
 
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class MemoryProbe {
      * Runs a child JVM command and returns the words of its last output line when that line starts
      * with {@code memory} and has {@code words} words; null when the child failed or said otherwise.
      */
-    static String[] childReport(List<String> command, int words) {
+    public static String[] childReport(List<String> command, int words) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
@@ -82,7 +82,8 @@ public final class MemoryProbe {
         System.exit(0);
     }
 
-    static long status(String key) {
+    /** A value of /proc/self/status in bytes ({@code key} as {@code VmHWM:}). */
+    public static long status(String key) {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
             String line = lines.filter(l -> l.startsWith(key)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no " + key + " in /proc/self/status"));

@@ -1,18 +1,20 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.Outcome;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoAnalysis.Outputs;
+import dev.porescope.cli.analyze.PhotoInputs;
+import dev.porescope.cli.analyze.PhotoInputs.Input;
+import dev.porescope.cli.analyze.PhotoRunner;
+import dev.porescope.cli.analyze.SummaryTable;
+import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.cli.report.SummaryTable;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.io.AtomicFiles;
@@ -28,23 +30,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /** {@code porescope analyze}: finds the pores of photos and writes masks, overlays and tables. */
 @Command(name = "analyze", sortOptions = false,
@@ -54,9 +47,6 @@ import java.util.stream.Stream;
                         + " gets each photo's mask, overlay, JSON, CSV and histogram. A photo that fails is reported"
                         + " on stderr, the others are still analysed, and the exit code is 1."})
 public final class AnalyzeCommand implements Callable<Integer> {
-
-    /** Heap needed per photo pixel while it is analysed (measured peak, see README "Memory"), bytes. */
-    public static final long BYTES_PER_PIXEL = 48;
 
     @Parameters(arity = "1..*", paramLabel = "PHOTO_OR_FOLDER", description = "Photos, or folders of photos (.png, .jpg, .jpeg).")
     List<Path> inputs;
@@ -68,11 +58,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--roi", paramLabel = "PNG", description = "Look for pores only where this mask (the photo's size) is nonzero.")
     Path roi;
 
-    @Option(names = "--zones", paramLabel = "auto|none", defaultValue = "auto",
+    @Option(names = "--zones", paramLabel = "auto|none", defaultValue = "auto", converter = Zones.Converter.class,
             description = "auto (default): find the skin and a frontal face, count pores only on skin, per face zone"
                     + " (forehead, nose, right/left cheek, chin; the subject's right and left), or on the skin alone when"
                     + " no face is in view. none: the whole photo. --roi wins over both.")
-    String zones;
+    Zones zones;
 
     @Option(names = "--zones-mask", paramLabel = "PNG",
             description = "Write the zones as an 8-bit PNG: 0 = not analysed, 40 forehead, 80 nose, 120 right cheek,"
@@ -137,7 +127,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkUsage();
-        List<Input> photos = expand(inputs);
+        List<Input> photos = PhotoInputs.expand(inputs);
         boolean batch = photos.size() > 1;
         if (batch && (mask != null || overlay != null || json != null || csv != null || histogram != null || zonesMask != null)) {
             throw new ParameterException(spec.commandLine(), photos.size() + " photos given: --mask, --overlay, --json, --csv,"
@@ -176,8 +166,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 analyzer = analyzer.withTileSize(tile);
             }
             PhotoAnalysis job = new PhotoAnalysis(new PhotoAnalysis.Settings(analyzer, files, roiMask, roi, pixelSizeUm,
-                    modelName, overrides, "auto".equals(zones)));
-            outcomes = batch ? runBatch(job, photos, photosAtOnce, err) : List.of(runOne(job, photos.get(0), err));
+                    modelName, overrides, zones.found()));
+            outcomes = batch ? PhotoRunner.batch(job, photos, input -> outputsFor(input, true), photosAtOnce, err)
+                    : List.of(PhotoRunner.one(job, photos.get(0), outputsFor(photos.get(0), false)));
         }
 
         if (summaryCsv != null) {
@@ -208,9 +199,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return failed > 0 ? 1 : 0;
     }
 
-    /** A photo to analyse, with the name its --out-dir files get. */
-    record Input(Path photo, String name, RuntimeException problem) { }
-
     private void checkUsage() {
         if (pixelSizeUm != null && !(pixelSizeUm > 0 && Double.isFinite(pixelSizeUm))) {
             throw new ParameterException(spec.commandLine(), "--pixel-size-um must be a positive number of micrometres, got " + pixelSizeUm);
@@ -221,10 +209,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
         }
-        if (!"auto".equals(zones) && !"none".equals(zones)) {
-            throw new ParameterException(spec.commandLine(), "--zones must be auto or none, got " + zones);
-        }
-        if (zonesMask != null && (roi != null || "none".equals(zones))) {
+        if (zonesMask != null && (roi != null || !zones.found())) {
             throw new ParameterException(spec.commandLine(), "--zones-mask needs --zones auto and no --roi");
         }
         if (parallel < 1) {
@@ -244,49 +229,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return roles.output("--summary-csv", summaryCsv);
     }
 
-    /** Photos of the arguments, folders expanded (sorted); a missing path or an empty folder is a failing input. */
-    private static List<Input> expand(List<Path> args) {
-        List<Path> files = new ArrayList<>();
-        List<Input> out = new ArrayList<>();
-        for (Path arg : args) {
-            if (Files.isDirectory(arg)) {
-                List<Path> inFolder;
-                try (Stream<Path> list = Files.list(arg)) {
-                    inFolder = list.filter(p -> Files.isRegularFile(p) && isPhotoName(p)).sorted().toList();
-                } catch (IOException e) {
-                    throw new UserException("cannot list the folder " + arg + " (" + e.getMessage() + "); check its permissions", e);
-                }
-                if (inFolder.isEmpty()) {
-                    out.add(new Input(arg, null, new UserException("the folder " + arg
-                            + " has no photos (.png, .jpg, .jpeg); give photos or a folder of them")));
-                }
-                files.addAll(inFolder);
-            } else {
-                files.add(arg);
-            }
-        }
-        Map<String, Integer> stems = new HashMap<>();
-        for (Path f : files) stems.merge(stem(f), 1, Integer::sum);
-        List<Input> photos = new ArrayList<>();
-        for (Path f : files) {
-            String name = stems.get(stem(f)) > 1 ? f.getFileName().toString().replace('.', '_') : stem(f);
-            photos.add(new Input(f, name, null));
-        }
-        photos.addAll(out);
-        return photos;
-    }
-
-    private static boolean isPhotoName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-    }
-
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
-    }
-
     private Outputs outputsFor(Input input, boolean batch) {
         if (outDir != null) {
             Outputs all = Outputs.in(outDir, input.name());
@@ -297,85 +239,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     histogram != null ? histogram : all.histogram(), zonesMask != null ? zonesMask : all.zonesMask());
         }
         return batch ? Outputs.none() : new Outputs(mask, overlay, json, csv, histogram, zonesMask);
-    }
-
-    /** One photo, with a progress bar over its tiles when it is big. */
-    private Outcome runOne(PhotoAnalysis job, Input input, PrintWriter err) {
-        if (input.problem() != null) return new Outcome(input.photo(), null, input.problem());
-        long tiles;
-        try {
-            tiles = tileCount(job, input.photo());
-        } catch (RuntimeException e) {
-            return new Outcome(input.photo(), null, e);
-        }
-        try (Progress progress = Progress.start("analyze " + input.photo().getFileName(), tiles, System.err)) {
-            return new Outcome(input.photo(), job.run(input.photo(), outputsFor(input, false), progress::stepTo), null);
-        } catch (RuntimeException e) {
-            return new Outcome(input.photo(), null, e); // rethrown after the summary CSV has its row
-        }
-    }
-
-    private long tileCount(PhotoAnalysis job, Path photo) {
-        PoreAnalyzer analyzer = job.settings().analyzer();
-        ImageFiles.Size size = job.settings().files().readSize(photo);
-        return analyzer.tileCount(size.width(), size.height());
-    }
-
-    /**
-     * Photos on {@code photosAtOnce} workers. Each photo also holds heap permits for its pixels, so
-     * that big photos wait for each other instead of running the heap out.
-     */
-    private List<Outcome> runBatch(PhotoAnalysis job, List<Input> photos, int photosAtOnce, PrintWriter err) {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        int budgetKb = (int) Math.min(Integer.MAX_VALUE, maxHeap / 1024);
-        Semaphore memory = new Semaphore(budgetKb);
-        ExecutorService pool = Executors.newFixedThreadPool(photosAtOnce, r -> {
-            Thread t = new Thread(r, "porescope-photo");
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger done = new AtomicInteger();
-        try (Progress progress = Progress.start("analyze", photos.size(), System.err)) {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Input input : photos) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        if (input.problem() != null) throw input.problem();
-                        ImageFiles.Size size = job.settings().files().readSize(input.photo());
-                        int needKb = (int) Math.min(budgetKb, size.pixels() * BYTES_PER_PIXEL / 1024 + 1);
-                        memory.acquireUninterruptibly(needKb);
-                        try {
-                            return new Outcome(input.photo(), job.run(input.photo(), outputsFor(input, true), t -> { }), null);
-                        } finally {
-                            memory.release(needKb);
-                        }
-                    } catch (RuntimeException | OutOfMemoryError e) {
-                        RuntimeException failure = e instanceof RuntimeException r ? r : new UserException(Messages.message(e), e);
-                        synchronized (err) {
-                            err.println("porescope: " + Messages.message(failure));
-                            err.flush();
-                        }
-                        return new Outcome(input.photo(), null, failure);
-                    } finally {
-                        progress.stepTo(done.incrementAndGet());
-                    }
-                }));
-            }
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                try {
-                    outcomes.add(f.get());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new UserException("interrupted", e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-            return outcomes;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static void printSummary(PrintWriter out, PhotoAnalysis.Result r, String modelName) {

@@ -1,6 +1,6 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,12 +1,11 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.Main;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
-import dev.porescope.cli.bench.AnalyzeProbe;
 import dev.porescope.cli.bench.MachineLoad;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.Launcher;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;
@@ -103,11 +102,14 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             dir = Files.createTempDirectory("porescope-bench-analyze-");
             err.printf(Locale.ROOT, "porescope: making a %dx%d synthetic skin photo ...%n", width, height);
             err.flush();
+            long synth0 = System.nanoTime();
             SyntheticPhoto synthetic = new SkinSynthesizer(SynthConfig.defaults(width, height)).generate(seed);
+            double synthSeconds = (System.nanoTime() - synth0) / 1e9;
             Path photo = dir.resolve("skin.jpg");
             writeJpeg(synthetic.argb(), width, height, photo);
             Plane crop = crop(synthetic.luma(), NETWORK_SIDE);
             synthetic = null;
+            String synthesis = synthesisLine(width, height, synthSeconds);
 
             if (variants.isEmpty()) variants.add("");
             List<List<String>> args = new ArrayList<>();
@@ -136,7 +138,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             MachineLoad.Usage usage = load.stop();
             List<AnalyzeProbe.Result> mem = new ArrayList<>();
             for (int v = 0; v < args.size(); v++) mem.add(memory && v == 0 ? AnalyzeProbe.measure(args.get(v), "512m") : null);
-            print(out, width, height, modelName, runs, network, networkCpu, usage, mem);
+            print(out, width, height, modelName, runs, network, networkCpu, usage, mem, synthesis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -168,7 +170,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         PrintStream stderr = System.err;
         try (PrintStream sink = new PrintStream(captured, true)) {
             System.setErr(sink); // analyze's progress bar writes to System.err
-            code = Main.run(sink, sink, args.toArray(String[]::new));
+            code = Launcher.run(List.of(AnalyzeCommand::new), sink, sink, cl -> { }, args.toArray(String[]::new));
         } finally {
             System.setErr(stderr);
         }
@@ -203,7 +205,8 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, int width, int height, String modelName, List<List<Map<String, Double>>> runs,
-                       double[] network, double[] networkCpu, MachineLoad.Usage usage, List<AnalyzeProbe.Result> mem) {
+                       double[] network, double[] networkCpu, MachineLoad.Usage usage, List<AnalyzeProbe.Result> mem,
+                       String synthesis) {
         double scale = (double) width * height / ((double) NETWORK_SIDE * NETWORK_SIDE);
         double[] networkPhoto = Arrays.stream(network).map(s -> s * scale).toArray();
         double networkMedian = BenchInferCommand.median(networkPhoto);
@@ -254,11 +257,54 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         out.println(ratio);
         out.println(cpuRatio);
         if (memory) out.println(memRow);
+        out.println();
+        out.println(synthesis);
         out.printf(Locale.ROOT, "%nratio: each round's total over that round's network-alone time; CPU time: the whole analyze"
                 + " command (model loading included, all threads) over the network alone's on the photo (robust to a busy"
                 + " machine, where wall times are not); memory: a fresh JVM with -Xmx512m"
                 + " (the cap of bin/porescope) runs the first variant once (peak heap use sampled every 10 ms)%n");
         out.flush();
+    }
+
+    /** Side of the photos the synthesizer is timed on; half this side is the small one. */
+    static final int SYNTH_SIDE = 512;
+
+    /**
+     * The synthesizer's speed: the photo above (made once, the JVM cold) and, warm, the median of 5
+     * photos at {@value #SYNTH_SIDE} px a side against 5 at half that side, interleaved; their cost per
+     * pixel near 1x means linear in the pixels (a quadratic loop would show 4x).
+     */
+    private String synthesisLine(int width, int height, double seconds) {
+        int half = SYNTH_SIDE / 2;
+        new SkinSynthesizer(SynthConfig.defaults(half, half)).generate(seed); // warm-up
+        double[] small = new double[5];
+        double[] large = new double[5];
+        for (int i = 0; i < small.length; i++) {
+            small[i] = synthSeconds(half, seed + 1 + i);
+            large[i] = synthSeconds(SYNTH_SIDE, seed + 1 + i);
+        }
+        double bigMp = width * (double) height / 1e6;
+        double smallMedian = BenchInferCommand.median(small);
+        double largeMedian = BenchInferCommand.median(large);
+        return String.format(Locale.ROOT, "synthetic skin: the %.1f MP photo took %.2f s (one run, cold JVM); warm, %dx%d %.0f ms"
+                        + " (%.0f-%.0f) and %dx%d %.0f ms (%.0f-%.0f), medians of 5; cost per pixel, %d / %d: %.2fx (1 = linear)",
+                bigMp, seconds, half, half, smallMedian * 1e3, min(small) * 1e3, max(small) * 1e3,
+                SYNTH_SIDE, SYNTH_SIDE, largeMedian * 1e3, min(large) * 1e3, max(large) * 1e3, SYNTH_SIDE, half,
+                largeMedian / smallMedian / 4);
+    }
+
+    private static double synthSeconds(int side, long seed) {
+        long t0 = System.nanoTime();
+        new SkinSynthesizer(SynthConfig.defaults(side, side)).generate(seed);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
     }
 
     private static Plane crop(Plane luma, int side) {

@@ -1,19 +1,19 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.core.modelfile.ModelFileKind;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.bench.MemoryProbe;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.unet.UNetSpec;
-import dev.porescope.onnx.OnnxModel;
 import dev.porescope.onnx.Precision;
+import dev.porescope.ort.OnnxModel;
 import dev.porescope.torch.TorchModel;
 import dev.porescope.torch.UNetModule;
 import dev.porescope.torch.nativ.Torch;

@@ -1,15 +1,16 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.models.ModelLoader;
 import dev.porescope.cli.serve.AnalysisService;
 import dev.porescope.cli.serve.PoreServer;
 import dev.porescope.cli.serve.ReviewSaver;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.model.SegmentationModel;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 import dev.porescope.core.synth.SkinSynthesizer;
@@ -148,7 +149,7 @@ public final class BenchServeCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             SyntheticPhoto p = new SkinSynthesizer(SynthConfig.defaults(size, size)).generate("bench-" + i, 100 + i);
             Path file = work.resolve("bench-" + i + ".png");
-            ImageFiles.writeArgb(new ArgbImage(size, size, p.argb()), file);
+            PngFiles.writeArgb(new ArgbImage(size, size, p.argb()), file);
             made.add(file);
         }
         return made;

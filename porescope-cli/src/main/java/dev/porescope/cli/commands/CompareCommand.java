@@ -1,15 +1,15 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.models.ModelLoader;
 import dev.porescope.cli.report.ParityFigure;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.Progress;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.io.AtomicFiles;

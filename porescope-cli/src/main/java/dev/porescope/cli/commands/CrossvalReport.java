@@ -1,7 +1,7 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.Progress;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.eval.EvalResult;
 import dev.porescope.core.io.AtomicFiles;

@@ -1,9 +1,9 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.Main;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.support.Launcher;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code porescope demo}: the paper's whole experiment on the embedded default model, in about a
@@ -29,6 +30,10 @@ import java.util.concurrent.Callable;
                 + " score them against the photos' exact labels, print the server/device parity report (the paper's"
                 + " Table 3), and write overlays and Fig. 2-style PNGs."})
 public final class DemoCommand implements Callable<Integer> {
+
+    /** The commands the demo runs. */
+    private static final List<Supplier<Object>> SCRIPTED = List.of(
+            SynthCommand::new, AnalyzeCommand::new, EvalCommand::new, CompareCommand::new);
 
     @Option(names = "--out", defaultValue = "porescope-demo", paramLabel = "DIR",
             description = "Folder for the sample photos, overlays, reports and figures (default: ${DEFAULT-VALUE}).")
@@ -109,7 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static void run(PrintWriter stdout, PrintWriter err, String... args) {
         stdout.flush();
         err.flush();
-        int code = Main.run(new PrintStream(new WriterStream(stdout), true), new PrintStream(new WriterStream(err), true), args);
+        int code = Launcher.run(SCRIPTED, new PrintStream(new WriterStream(stdout), true), new PrintStream(new WriterStream(err), true),
+                cl -> { }, args);
         if (code != 0) {
             throw new UserException("the demo stopped: 'porescope " + String.join(" ", args) + "' failed (exit " + code + ")");
         }

@@ -1,12 +1,12 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.cli.io.FileRoles;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.models.ModelLoader;
+import dev.porescope.cli.support.Progress;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.eval.EvalResult;
 import dev.porescope.core.eval.Evaluator;

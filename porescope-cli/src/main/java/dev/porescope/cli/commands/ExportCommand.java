@@ -1,17 +1,17 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.export.Exporter;
 import dev.porescope.cli.export.ModelInputs;
 import dev.porescope.cli.io.FileRoles;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
+import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.onnx.OnnxExport;
 import dev.porescope.onnx.KeepFloat;
 import dev.porescope.onnx.Precision;
-import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.TorchModel;
 import dev.porescope.torch.nativ.TorchException;

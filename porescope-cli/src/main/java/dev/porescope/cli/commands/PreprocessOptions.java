@@ -1,7 +1,7 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.preprocess.Preprocessing;
 import picocli.CommandLine.Option;
 

@@ -1,13 +1,13 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.DefaultModel;
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.ModelLoader;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.models.DefaultModel;
+import dev.porescope.cli.models.ModelLoader;
 import dev.porescope.cli.serve.AnalysisService;
 import dev.porescope.cli.serve.PoreServer;
 import dev.porescope.cli.serve.ReviewSaver;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.model.SegmentationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

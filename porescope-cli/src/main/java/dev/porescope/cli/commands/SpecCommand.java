@@ -1,6 +1,6 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.TorchScriptGenerator;
 import picocli.CommandLine.Command;

@@ -1,12 +1,12 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.DataFolder;
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.Progress;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.synth.CalibrationReport;
@@ -101,9 +101,9 @@ public final class SynthCommand implements Callable<Integer> {
                     case varied -> SynthConfig.randomized(new SplittableRandom(seeds[i] ^ 0x5DEECE66DL), size, size);
                 };
                 SyntheticPhoto photo = new SkinSynthesizer(config).generate(names.get(i), seeds[i]);
-                ImageFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()),
+                PngFiles.writeArgb(new ArgbImage(photo.width(), photo.height(), photo.argb()),
                         out.resolve("images").resolve(photo.name() + ".png"));
-                ImageFiles.writeMask(photo.pores(), out.resolve("masks").resolve(photo.name() + ".png"));
+                PngFiles.writeMask(photo.pores(), out.resolve("masks").resolve(photo.name() + ".png"));
                 if (calibrate != null) statistics[i] = SkinStatistics.of(photo);
                 progress.step();
             });

@@ -1,6 +1,6 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.model.SegmentationModel;
 
 /** The {@code --threshold T} option of analyze, eval and compare. */

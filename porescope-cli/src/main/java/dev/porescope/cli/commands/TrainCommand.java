@@ -1,10 +1,10 @@
 package dev.porescope.cli.commands;
 
-import dev.porescope.cli.ImageOptions;
-import dev.porescope.cli.OptionValues;
-import dev.porescope.cli.Progress;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.io.DataFolder;
+import dev.porescope.cli.io.ImageOptions;
+import dev.porescope.cli.support.OptionValues;
+import dev.porescope.cli.support.Progress;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.preprocess.Preprocessing;

@@ -5,10 +5,11 @@ import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.io.WriteFailedException;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.parity.Golden;
+import dev.porescope.onnx.GraphCheck;
 import dev.porescope.onnx.KeepFloat;
 import dev.porescope.onnx.OnnxExport;
-import dev.porescope.onnx.OnnxModel;
 import dev.porescope.onnx.Precision;
+import dev.porescope.ort.OnnxModel;
 import dev.porescope.torch.TorchModel;
 import dev.porescope.torch.mobile.PtlExporter;
 
@@ -72,7 +73,7 @@ public final class Exporter {
             written = OnnxExport.export(card, server.weights(), precision, inputs, keepFloat, out);
         }
         double diff;
-        try (OnnxModel back = OnnxModel.load(out)) {
+        try (OnnxModel back = OnnxModel.load(out, OnnxModel.DEFAULT_THREADS, GraphCheck::check)) {
             diff = Golden.check(back).maxAbsDifference();
         }
         String tiles = written.extra() == null ? null : written.extra().get(OnnxExport.EXTRA_CALIBRATION_TILES);

@@ -1,6 +1,6 @@
 package dev.porescope.cli.io;
 
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;

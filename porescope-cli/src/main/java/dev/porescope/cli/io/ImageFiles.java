@@ -5,11 +5,9 @@ import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.MetadataException;
 import com.drew.metadata.exif.ExifIFD0Directory;
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Mask;
-import dev.porescope.core.image.Plane;
-import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.io.ImageCheck;
 
 import javax.imageio.IIOException;
@@ -22,7 +20,6 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.awt.color.ColorSpace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,8 +34,8 @@ import java.util.Locale;
 
 /**
  * Reads photos (PNG 8/16-bit gray, RGB, RGBA, palette; JPEG RGB, greyscale, CMYK/YCCK) into ARGB
- * pixels with the EXIF orientation applied, reads label/ROI masks, and writes PNGs atomically.
- * A photo larger than {@link #maxPixels()} is refused from its header, before it is decoded.
+ * pixels with the EXIF orientation applied, and label/ROI masks. A photo larger than
+ * {@link #maxPixels()} is refused from its header, before it is decoded. {@link PngFiles} writes.
  */
 public final class ImageFiles {
     /** 50 megapixels: a 12 MP phone photo fits four times over; a decompression bomb does not. */
@@ -66,8 +63,6 @@ public final class ImageFiles {
         public long pixels() { return (long) width * height; }
         @Override public String toString() { return width + "x" + height; }
     }
-
-    // ---------------------------------------------------------------- reading
 
     /**
      * The stored size from the header only; nothing is decoded. A photo over {@link #maxPixels()} (a
@@ -355,81 +350,6 @@ public final class ImageFiles {
         if (bits == 8) return sample;
         long max = (1L << bits) - 1;
         return (int) ((sample * 255L + max / 2) / max);
-    }
-
-    // ---------------------------------------------------------------- writing
-
-    /** An 8-bit gray PNG, 255 where the mask is set (PoreScope's mask format). */
-    public static void writeMask(Mask mask, Path file) {
-        BufferedImage image = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_GRAY);
-        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        boolean[] bits = mask.bits();
-        for (int i = 0; i < bits.length; i++) {
-            data[i] = bits[i] ? (byte) 255 : 0;
-        }
-        writePng(image, file);
-    }
-
-    /** An 8-bit gray PNG of one label byte per pixel (the zone mask: 0 = not analysed, one value per zone). */
-    public static void writeLabels(byte[] labels, int width, int height, Path file) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(labels, 0, data, 0, data.length);
-        writePng(image, file);
-    }
-
-    /** An 8-bit gray PNG of {@code plane}, values in [0, 1] (clamped). */
-    public static void writeGray(Plane plane, Path file) {
-        BufferedImage image = new BufferedImage(plane.width(), plane.height(), BufferedImage.TYPE_BYTE_GRAY);
-        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        float[] v = plane.values();
-        for (int i = 0; i < v.length; i++) {
-            float c = Math.max(0f, Math.min(1f, v[i]));
-            data[i] = (byte) Math.round(c * 255f);
-        }
-        writePng(image, file);
-    }
-
-    /** An RGB PNG, or RGBA when some pixel is not opaque. */
-    public static void writeArgb(ArgbImage argb, Path file) {
-        boolean opaque = true;
-        for (int p : argb.argb()) {
-            if (p >>> 24 != 255) {
-                opaque = false;
-                break;
-            }
-        }
-        BufferedImage image = new BufferedImage(argb.width(), argb.height(),
-                opaque ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
-        WritableRaster raster = image.getRaster();
-        int[] data = ((java.awt.image.DataBufferInt) raster.getDataBuffer()).getData();
-        System.arraycopy(argb.argb(), 0, data, 0, data.length);
-        writePng(image, file);
-    }
-
-    /**
-     * The PNG writer's compression quality: the JDK maps quality q to deflate level
-     * {@code (int) (9 (1 - q))}, so 0.85 is level 1. Level 1 encodes a 12 MP overlay several times
-     * faster than the default level 4 for files about 10 % larger; the pixels are the same.
-     */
-    static final float PNG_QUALITY = 0.85f;
-
-    /** Writes to a temporary name beside {@code file} and renames it, so a reader never sees half a PNG. */
-    public static void writePng(BufferedImage image, Path file) {
-        AtomicFiles.write(file, tmp -> {
-            Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
-            if (!writers.hasNext()) throw new IOException("no PNG writer in this Java");
-            javax.imageio.ImageWriter writer = writers.next();
-            try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
-                writer.setOutput(out);
-                javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
-                param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(PNG_QUALITY);
-                writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
-            } finally {
-                writer.dispose();
-            }
-        });
     }
 
     private static String megapixels(long pixels) {

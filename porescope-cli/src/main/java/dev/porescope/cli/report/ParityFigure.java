@@ -1,7 +1,7 @@
 package dev.porescope.cli.report;
 
 import dev.porescope.cli.io.ArgbImage;
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.core.image.Mask;
 
 import java.awt.Color;
@@ -65,7 +65,7 @@ public final class ParityFigure {
 
     public static void write(Path file, ArgbImage photo, Mask serverPores, Mask devicePores,
                              String photoCaption, String serverCaption, String deviceCaption) {
-        ImageFiles.writePng(render(photo, serverPores, devicePores, photoCaption, serverCaption, deviceCaption), file);
+        PngFiles.writePng(render(photo, serverPores, devicePores, photoCaption, serverCaption, deviceCaption), file);
     }
 
     /** The photo at 60% brightness, so that the coloured pores stand out. */

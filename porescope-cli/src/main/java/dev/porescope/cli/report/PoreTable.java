@@ -67,7 +67,7 @@ public final class PoreTable {
     }
 
     /** ImageJ-like precision: up to 4 decimals, no trailing zeros, never exponent notation. */
-    static String num(double v) {
+    public static String num(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
         String s = String.format(Locale.ROOT, "%.4f", v);
         s = s.replaceAll("0+$", "");

@@ -5,13 +5,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.UserException;
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.io.AtomicFiles;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.overlay.SizeColors;
 import dev.porescope.core.pipeline.PoreAnalyzer;
 
 import java.io.IOException;
@@ -76,6 +77,10 @@ public final class AnalysisService implements AutoCloseable {
         public Path overlay() { return dir.resolve("overlay.png"); }
         public Path csv() { return dir.resolve("pores.csv"); }
         public Path histogram() { return dir.resolve("histogram.png"); }
+        /** The page's pore layer: pores filled in their size colour, zone outlines, the rest transparent. */
+        public Path layer() { return dir.resolve("layer.png"); }
+        /** The zones mask ({@code analyze --zones-mask}); only when the analysis found zones. */
+        public Path zones() { return dir.resolve("zones.png"); }
     }
 
     private final SegmentationModel model;
@@ -228,8 +233,8 @@ public final class AnalysisService implements AutoCloseable {
         Path rawJson = dir.resolve("analysis.json");
         Stored stored = new Stored(id, stem, dir, photo, 0, 0, options.pixelSizeUm());
         PhotoAnalysis.Result result = job.run(photo, new PhotoAnalysis.Outputs(stored.mask(), stored.overlay(),
-                rawJson, stored.csv(), stored.histogram()), tiles -> { });
-        writeReport(rawJson, stored.json(), id, photo.getFileName().toString());
+                rawJson, stored.csv(), stored.histogram(), stored.zones(), stored.layer()), tiles -> { });
+        writeReport(rawJson, stored.json(), id, photo.getFileName().toString(), result.zones() != null);
         Files.delete(rawJson);
         return new Stored(id, stem, dir, photo, result.width(), result.height(), options.pixelSizeUm());
     }
@@ -238,7 +243,7 @@ public final class AnalysisService implements AutoCloseable {
      * The analyze JSON with the photo named as the client sent it (not our folder), the result's id and
      * its links first. Streamed token by token: the pores of a 12 MP photo make tens of MB.
      */
-    static void writeReport(Path analyzeJson, Path target, String id, String photoName) {
+    static void writeReport(Path analyzeJson, Path target, String id, String photoName, boolean zones) {
         JsonFactory factory = Json.mapper().getFactory();
         AtomicFiles.write(target, tmp -> {
             try (JsonParser in = factory.createParser(analyzeJson.toFile());
@@ -256,9 +261,15 @@ public final class AnalysisService implements AutoCloseable {
                 out.writeStringField("mask", base + "/mask.png");
                 out.writeStringField("overlay", base + "/overlay.png");
                 out.writeStringField("histogram", base + "/histogram.png");
+                out.writeStringField("layer", base + "/layer.png");
+                if (zones) out.writeStringField("zones", base + "/zones.png");
                 out.writeStringField("csv", base + "/pores.csv");
                 out.writeStringField("review", base + "/review");
                 out.writeEndObject();
+                // the layer's pore colours, small to large on a log scale (the overlay's legend)
+                out.writeArrayFieldStart("size_colors");
+                for (String c : SizeColors.cssStops()) out.writeString(c);
+                out.writeEndArray();
                 while (in.nextToken() == JsonToken.FIELD_NAME) {
                     String field = in.currentName();
                     in.nextToken();

@@ -1,8 +1,9 @@
 package dev.porescope.cli.serve;
 
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.UserException;
-import dev.porescope.cli.report.AnalysisJson;
+import dev.porescope.cli.analyze.AnalysisJson;
+import dev.porescope.cli.analyze.Zones;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.json.Json;
 import io.javalin.Javalin;
@@ -60,6 +61,8 @@ public final class PoreServer implements AutoCloseable {
             config.routes.get("/api/results/{id}/mask.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).mask(), "image/png"));
             config.routes.get("/api/results/{id}/overlay.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).overlay(), "image/png"));
             config.routes.get("/api/results/{id}/histogram.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).histogram(), "image/png"));
+            config.routes.get("/api/results/{id}/zones.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).zones(), "image/png"));
+            config.routes.get("/api/results/{id}/layer.png", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).layer(), "image/png"));
             config.routes.get("/api/results/{id}/pores.csv", ctx -> file(ctx, analyses.get(ctx.pathParam("id")).csv(), "text/csv; charset=utf-8"));
             config.routes.post("/api/results/{id}/review", this::review);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.retryAfterSeconds()));
@@ -131,13 +134,9 @@ public final class PoreServer implements AutoCloseable {
 
     private void analyze(Context ctx) throws IOException {
         requireLength(ctx);
-        String zones = param(ctx, "zones");
-        if (zones != null && !zones.equals("auto") && !zones.equals("none")) {
-            throw new ApiException(400, "zones must be 'auto' (face zones, the default, as analyze --zones auto) or 'none' (the whole photo), not '" + zones + "'");
-        }
         AnalysisService.Options options = new AnalysisService.Options(
                 number(ctx, "threshold", 0, 1, false), number(ctx, "pixel_size_um", 0, Double.MAX_VALUE, false),
-                !"none".equals(zones));
+                zones(ctx).found());
         AnalysisService.Stored stored;
         if (ctx.isMultipart()) {
             UploadedFile photo = uploaded(ctx, "photo");
@@ -273,6 +272,17 @@ public final class PoreServer implements AutoCloseable {
             }
         }
         return q == null || q.isBlank() ? null : q.strip();
+    }
+
+    /** The {@code zones} field as {@code analyze --zones} reads it (same values, same refusal); auto when absent. */
+    private Zones zones(Context ctx) {
+        String text = param(ctx, "zones");
+        if (text == null) return Zones.AUTO;
+        try {
+            return Zones.parse(SafeNames.printable(text));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
     }
 
     private Double number(Context ctx, String name, double above, double atMost, boolean required) {

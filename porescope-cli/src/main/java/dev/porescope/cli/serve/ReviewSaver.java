@@ -1,6 +1,6 @@
 package dev.porescope.cli.serve;
 
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.io.AtomicFiles;
 
@@ -59,8 +59,8 @@ public final class ReviewSaver {
         Path image = dataDir.resolve("images").resolve(name + "." + ext);
         Path maskFile = dataDir.resolve("masks").resolve(name + ".png");
         Path roiFile = dataDir.resolve("roi").resolve(name + ".png");
-        ImageFiles.writeMask(roi != null ? roi : Mask.full(mask.width(), mask.height()), roiFile);
-        ImageFiles.writeMask(mask, maskFile);
+        PngFiles.writeMask(roi != null ? roi : Mask.full(mask.width(), mask.height()), roiFile);
+        PngFiles.writeMask(mask, maskFile);
         AtomicFiles.write(image, tmp -> Files.copy(stored.photo(), tmp, StandardCopyOption.REPLACE_EXISTING));
         int added = 0;
         int removed = 0;

@@ -1,11 +1,12 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.MainTest.Run;
 import dev.porescope.cli.TestImages;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
+import dev.porescope.cli.models.DefaultModel;
 import dev.porescope.cli.report.Overlay;
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.image.Luma;
@@ -25,6 +26,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +46,7 @@ class AnalyzeCommandTest {
     private Path photo(String name, int w, int h, long seed) {
         SyntheticPhoto p = new SkinSynthesizer(SynthConfig.defaults(w, h)).generate(name, seed);
         Path file = tmp.resolve(name + ".png");
-        ImageFiles.writeArgb(new ArgbImage(w, h, p.argb()), file);
+        PngFiles.writeArgb(new ArgbImage(w, h, p.argb()), file);
         return file;
     }
 
@@ -201,12 +203,17 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    void histogramIsAPng() {
+    void histogramIsAPng() throws IOException {
         Path photo = photo("f", 64, 64, 17);
         Path png = tmp.resolve("f-hist.png");
         assertEquals(0, porescope("analyze", photo.toString(), "--model", "dog", "--histogram", png.toString()).code());
+        byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
+        // the PNG signature (RFC 2083): 137 'P' 'N' 'G' CR LF SUB LF
+        assertArrayEquals(new byte[] {(byte) 137, 'P', 'N', 'G', '\r', '\n', 26, '\n'}, head);
         ArgbImage chart = ImageFiles.defaults().readArgb(png);
         assertTrue(chart.width() > 100 && chart.height() > 100);
+        long colours = Arrays.stream(chart.argb()).distinct().count();
+        assertTrue(colours > 2, "a chart draws axes, bars and text, not " + colours + " colour(s)");
     }
 
     @Test

@@ -9,7 +9,7 @@ import static dev.porescope.cli.MainTest.porescope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code porescope bench analyze} runs analyze and reports every stage per variant (no timing is asserted). */
+/** {@code porescope bench analyze} runs analyze and reports every stage per variant and the synthesizer's speed (no timing is asserted). */
 class BenchAnalyzeCommandTest {
 
     @Test
@@ -25,6 +25,8 @@ class BenchAnalyzeCommandTest {
             String row = lines.stream().filter(l -> l.startsWith("| " + stage + " |")).findFirst().orElse("missing " + stage);
             assertEquals(3, row.chars().filter(c -> c == '|').count() - 1, "two variant columns in: " + row);
         }
+        assertTrue(run.out().contains("synthetic skin: the 0.5 MP photo took") && run.out().contains("cost per pixel, 512 / 256:"),
+                run.out());
     }
 
     @Test

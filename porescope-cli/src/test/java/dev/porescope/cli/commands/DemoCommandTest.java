@@ -1,8 +1,8 @@
 package dev.porescope.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.DefaultModel;
 import dev.porescope.cli.MainTest.Run;
+import dev.porescope.cli.models.DefaultModel;
 import dev.porescope.core.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

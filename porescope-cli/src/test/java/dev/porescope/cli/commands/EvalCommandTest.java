@@ -3,12 +3,13 @@ package dev.porescope.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.porescope.cli.MainTest;
 import dev.porescope.cli.io.DataFolder;
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.pipeline.PoreAnalyzer;
+import dev.porescope.core.testing.RealData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class EvalCommandTest {
         for (LabelledImage image : DataFolder.load(dir)) {
             Mask found = new PoreAnalyzer(DogModel.defaults()).analyze(image.luma(), image.roi()).poreMask();
             assertTrue(found.count() > 0);
-            ImageFiles.writeMask(found, dir.resolve("masks/" + image.name() + ".png"));
+            PngFiles.writeMask(found, dir.resolve("masks/" + image.name() + ".png"));
         }
         Path json = tmp.resolve("out/self.json");
         MainTest.Run run = MainTest.porescope("eval", "--model", "dog", "--data", dir.toString(), "--json", json.toString());
@@ -80,10 +81,8 @@ class EvalCommandTest {
 
     @Test
     void realPhotoIsScoredInsideItsRoiWhenPresent() {
-        String override = System.getProperty("porescope.realData");
-        Path real = Path.of(override != null ? override : "../../shared/data/real-left").toAbsolutePath().normalize();
-        if (!Files.isDirectory(real)) real = Path.of("/work/shared/data/real-left");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(real.resolve("roi")), "real-left is not here");
+        Path real = RealData.folderOrSkip();
+        assertTrue(Files.isDirectory(real.resolve("roi")), "real-left has no roi/ folder: " + real);
         LabelledImage photo = DataFolder.load(real).get(0);
         assertEquals(787, photo.luma().width());
         assertEquals(1801, photo.luma().height());

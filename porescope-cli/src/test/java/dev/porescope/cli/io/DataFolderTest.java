@@ -1,7 +1,7 @@
 package dev.porescope.cli.io;
 
 import dev.porescope.cli.TestImages;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Mask;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.porescope.cli.io;
 
 import dev.porescope.cli.TestImages;
-import dev.porescope.cli.UserException;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
 import org.junit.jupiter.api.Test;
@@ -271,7 +271,7 @@ class ImageFilesTest {
         mask.set(8, 4, true);
         mask.set(3, 2, true);
         Path file = tmp.resolve("sub/mask.png");
-        ImageFiles.writeMask(mask, file);
+        PngFiles.writeMask(mask, file);
         assertEquals(mask, files.readMask(file));
         ArgbImage pixels = files.readArgb(file);
         assertEquals(0xFFFFFFFF, pixels.get(3, 2));
@@ -294,14 +294,14 @@ class ImageFilesTest {
     void writesAreAtomicAndLeaveNoTemporaryFiles() throws IOException {
         Plane plane = new Plane(3, 1, new float[] {0f, 0.5f, 2f});
         Path gray = tmp.resolve("out/gray.png");
-        ImageFiles.writeGray(plane, gray);
-        ImageFiles.writeGray(plane, gray); // replacing an existing file works too
+        PngFiles.writeGray(plane, gray);
+        PngFiles.writeGray(plane, gray); // replacing an existing file works too
         ArgbImage read = files.readArgb(gray);
         assertEquals(0, r(read.get(0, 0)));
         assertEquals(128, r(read.get(1, 0)));
         assertEquals(255, r(read.get(2, 0)));
         ArgbImage colour = new ArgbImage(2, 1, new int[] {0xFF102030, 0x7F405060});
-        ImageFiles.writeArgb(colour, tmp.resolve("out/colour.png"));
+        PngFiles.writeArgb(colour, tmp.resolve("out/colour.png"));
         assertArrayEquals(colour.argb(), files.readArgb(tmp.resolve("out/colour.png")).argb());
         try (Stream<Path> left = Files.list(tmp.resolve("out"))) {
             assertEquals(2, left.count());

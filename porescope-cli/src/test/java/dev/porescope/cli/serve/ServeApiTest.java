@@ -5,13 +5,14 @@ import dev.porescope.cli.MainTest.Run;
 import dev.porescope.cli.TestImages;
 import dev.porescope.cli.io.DataFolder;
 import dev.porescope.cli.io.ImageFiles;
-import dev.porescope.core.data.LabelledImage;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.core.baseline.DogModel;
+import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.json.Json;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.model.SegmentationModel;
-import dev.porescope.core.json.Json;
 import dev.porescope.core.pores.Components;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,13 @@ class ServeApiTest {
         }
         HttpResponse<byte[]> bad = postRaw(server, "/api/analyze?name=zones.png&zones=maybe", Files.readAllBytes(photo));
         assertEquals(400, bad.statusCode());
-        assertTrue(json(bad).get("error").asText().contains("'auto'"), new String(bad.body()));
+        String refusal = json(bad).get("error").asText();
+        assertTrue(refusal.contains("auto") && refusal.contains("none") && refusal.contains("'maybe'"), refusal);
+        // analyze --zones refuses the same value with the same words (a usage error there: exit 2)
+        Run cli = porescope("analyze", photo.toString(), "--model", "dog", "--zones", "maybe");
+        assertEquals(2, cli.code(), cli.err());
+        assertEquals(1, cli.errLines().size(), cli.err());
+        assertTrue(cli.err().contains(refusal), cli.err() + " vs " + refusal);
     }
 
     @Test
@@ -230,7 +237,7 @@ class ServeApiTest {
         }
         int added = 25;
         Path correctedFile = tmp.resolve("corrected.png");
-        ImageFiles.writeMask(corrected, correctedFile);
+        PngFiles.writeMask(corrected, correctedFile);
         HttpResponse<byte[]> saved = postFile(server, r.get("links").get("review").asText(), "mask", "whatever.png",
                 Files.readAllBytes(correctedFile));
         assertEquals(201, saved.statusCode(), new String(saved.body()));
@@ -253,7 +260,7 @@ class ServeApiTest {
 
         // a mask of another size is refused, and nothing more is written
         Path wrong = tmp.resolve("wrong.png");
-        ImageFiles.writeMask(new Mask(80, 96), wrong);
+        PngFiles.writeMask(new Mask(80, 96), wrong);
         HttpResponse<byte[]> refused = postFile(server, r.get("links").get("review").asText(), "mask", "m.png", Files.readAllBytes(wrong));
         assertEquals(400, refused.statusCode());
         assertTrue(json(refused).get("error").asText().contains("80x96"), new String(refused.body()));

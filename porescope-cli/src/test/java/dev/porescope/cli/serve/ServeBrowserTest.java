@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The web page in a real headless browser (Debian's chromium through chromedriver): upload a photo,
+ * The web page in a real headless browser (Debian's chromium through chromedriver): drop a photo on it,
  * see its pores drawn, remove one pore by clicking it, paint one, save, and find exactly those two
- * corrections in the saved training mask. Skipped, saying why, where no browser is installed.
+ * corrections in the saved training mask; the pores are coloured as the overlay PNG colours them; then the
+ * file chooser. Skipped, saying why, where no browser is installed.
  */
 class ServeBrowserTest {
     static final Path CHROMIUM = Path.of(env("PORESCOPE_CHROMIUM", "/usr/bin/chromium"));
@@ -61,7 +62,11 @@ class ServeBrowserTest {
             ChromeDriver browser = new ChromeDriver(service, options);
             try {
                 browser.get("http://127.0.0.1:" + server.port() + "/");
-                browser.findElement(By.id("file")).sendKeys(photo.toString());
+                // dropped on the page, as a user drags a file from their desktop (the file chooser comes last)
+                browser.executeScript("const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+                        + " const dt = new DataTransfer(); dt.items.add(new File([bytes], 'face.png', {type: 'image/png'}));"
+                        + " window.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));",
+                        java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(photo)));
                 waitForState(browser, "ready");
                 String id = (String) browser.executeScript("return porescope.state.result.id");
 
@@ -72,10 +77,30 @@ class ServeBrowserTest {
                 int[] labels = Components.of(model).labels();
                 int seed = firstPixelOf(labels, 1);
                 assertTrue(seed >= 0, "the photo should have pores");
-                long drawn = (Long) browser.executeScript(
+                @SuppressWarnings("unchecked")
+                List<Number> layer = (List<Number>) browser.executeScript(
                         "const d = porescope.state.layerCtx.getImageData(0, 0, porescope.state.width, porescope.state.height).data;"
-                                + " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;");
-                assertEquals(model.count(), drawn, "every pore pixel of the model is drawn, nothing else");
+                                + " return Array.from(d);");
+                int drawn = 0;
+                for (int i = 0; i < model.bits().length; i++) {
+                    boolean painted = layer.get(4 * i + 3).intValue() > 0;
+                    if (model.bits()[i]) {
+                        if (painted) drawn++;
+                    } else if (painted) {
+                        assertEquals(List.of(255, 255, 255), rgb(layer, i), "pixel " + i + " off the pores is drawn, and not"
+                                + " as a white zone outline");
+                    }
+                }
+                assertEquals(model.count(), drawn, "every pore pixel of the model is drawn");
+                // in the size colour the downloadable overlay (drawn in Java) gives the same pore around it
+                Path overlayFile = tmp.resolve("overlay.png");
+                Files.write(overlayFile, ServeClient.get(server, "/api/results/" + id + "/overlay.png").body());
+                int[] overlay = ImageFiles.defaults().readArgb(overlayFile).argb();
+                int ring = ringPixelOf(labels, model.width(), model.height(), 1);
+                assertTrue(ring >= 0, "pore 1 has a ring pixel that touches no other pore");
+                int expected = overlay[ring];
+                assertEquals(List.of((expected >> 16) & 255, (expected >> 8) & 255, expected & 255), rgb(layer, seed),
+                        "the page colours pore 1 as the overlay outlines it");
 
                 browser.findElement(By.id("toolRemove")).click();
                 clickPixel(browser, seed % model.width(), seed / model.width());
@@ -84,10 +109,23 @@ class ServeBrowserTest {
                 int[] spot = emptySpot(model, 8);
                 browser.findElement(By.id("toolBrush")).click();
                 clickPixel(browser, spot[0], spot[1]);
+                // leave a disc out of the reviewed area (the ROI), far from both corrections
+                int[] out = {model.width() - 12, model.height() - 12};
+                assertTrue(Math.hypot(out[0] - spot[0], out[1] - spot[1]) > 20
+                        && Math.hypot(out[0] - seed % model.width(), out[1] - seed / model.width()) > 20, "the ROI edit is apart");
+                browser.findElement(By.id("toolRoiEraser")).click();
+                clickPixel(browser, out[0], out[1]);
+                String zonesLink = (String) browser.executeScript("return porescope.state.result.links.zones || null");
+                if (zonesLink != null) Files.write(tmp.resolve("zones.png"), ServeClient.get(server, zonesLink).body());
                 Files.write(Path.of("target", "serve-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
                 browser.findElement(By.id("save")).click();
                 waitForState(browser, "saved");
+
+                // the file chooser analyses a photo as well, replacing the one on the page
+                browser.findElement(By.id("file")).sendKeys(photo.toString());
+                waitForState(browser, "ready");
+                assertTrue(!id.equals(browser.executeScript("return porescope.state.result.id")), "a new result is shown");
             } finally {
                 browser.quit();
             }
@@ -118,6 +156,29 @@ class ServeBrowserTest {
                 }
             }
         }
+        // the saved ROI: where the analysis looked (the API's zones mask, else the whole photo) but the left-out disc
+        Path roiFile;
+        try (Stream<Path> rois = Files.list(data.resolve("roi"))) {
+            roiFile = rois.findFirst().orElseThrow();
+        }
+        Mask roi = ImageFiles.defaults().readMask(roiFile);
+        Path zonesFile = tmp.resolve("zones.png");
+        Mask analysed = Files.exists(zonesFile) ? ImageFiles.defaults().readMask(zonesFile) : Mask.full(model.width(), model.height());
+        int[] out = {model.width() - 12, model.height() - 12};
+        int inside = 0;
+        for (int y = 0; y < model.height(); y++) {
+            for (int x = 0; x < model.width(); x++) {
+                int i = y * model.width() + x;
+                double d = Math.hypot(x - out[0], y - out[1]);
+                if (d <= radius - 1) {
+                    assertTrue(!roi.bits()[i], "pixel " + x + "," + y + " was left out of the ROI");
+                } else if (d > radius + 1) {
+                    assertEquals(analysed.bits()[i], roi.bits()[i], "ROI pixel " + x + "," + y + " differs from the analysed area");
+                    if (roi.bits()[i]) inside++;
+                }
+            }
+        }
+        assertTrue(inside > model.bits().length / 2, "the ROI covers most of the photo: " + inside + " px");
         assertEquals(1, DataFolder.load(data).size(), "the saved folder loads as training data");
     }
 
@@ -143,6 +204,30 @@ class ServeBrowserTest {
             Thread.sleep(100);
         }
         fail("the page did not reach '" + state + "': " + browser.findElement(By.id("status")).getText());
+    }
+
+    private static List<Integer> rgb(List<Number> rgba, int i) {
+        return List.of(rgba.get(4 * i).intValue(), rgba.get(4 * i + 1).intValue(), rgba.get(4 * i + 2).intValue());
+    }
+
+    /** A background pixel whose 8 neighbours touch pore {@code label} and no other pore (or -1). */
+    private static int ringPixelOf(int[] labels, int w, int h, int label) {
+        for (int y = 1; y < h - 1; y++) {
+            for (int x = 1; x < w - 1; x++) {
+                if (labels[y * w + x] != 0) continue;
+                boolean mine = false;
+                boolean other = false;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int l = labels[(y + dy) * w + x + dx];
+                        if (l == label) mine = true;
+                        else if (l != 0) other = true;
+                    }
+                }
+                if (mine && !other) return y * w + x;
+            }
+        }
+        return -1;
     }
 
     private static int firstPixelOf(int[] labels, int label) {

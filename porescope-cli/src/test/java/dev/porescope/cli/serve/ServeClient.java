@@ -3,6 +3,7 @@ package dev.porescope.cli.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.io.PngFiles;
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.synth.SkinSynthesizer;
@@ -62,7 +63,7 @@ final class ServeClient {
     static Path photo(Path dir, String name, int w, int h, long seed) {
         SyntheticPhoto p = new SkinSynthesizer(SynthConfig.defaults(w, h)).generate(name, seed);
         Path file = dir.resolve(name + ".png");
-        ImageFiles.writeArgb(new ArgbImage(w, h, p.argb()), file);
+        PngFiles.writeArgb(new ArgbImage(w, h, p.argb()), file);
         return file;
     }
 

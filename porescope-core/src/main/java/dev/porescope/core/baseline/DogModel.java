@@ -2,7 +2,7 @@ package dev.porescope.core.baseline;
 
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.model.RuntimeModel;
 import dev.porescope.core.preprocess.Gaussian;
 import dev.porescope.core.preprocess.Preprocessing;
 
@@ -17,9 +17,11 @@ import java.util.Map;
  * {@code blur(sigma2) - blur(sigma1)} is positive where a blob of about sigma1 is darker than its
  * surround of about sigma2. A logistic maps it to a probability,
  * {@code 1 / (1 + exp(-(response - offset) / slope))}, so that probability 0.5 (the card's threshold)
- * is the fitted response threshold {@code offset}. Pure Java, thread-safe, no native resources.
+ * is the fitted response threshold {@code offset}. Pure Java, thread-safe, no native resources; on
+ * the runtime base for the one contract (tile checks, a closed model refuses work), with its own
+ * geometry: the wider blur's radius as margin, any tile size.
  */
-public final class DogModel implements SegmentationModel {
+public final class DogModel extends RuntimeModel {
     public static final String RUNTIME = "dog";
 
     /**
@@ -32,7 +34,6 @@ public final class DogModel implements SegmentationModel {
     private final double sigma2;
     private final double offset;
     private final double slope;
-    private final ModelCard card;
 
     /**
      * @param sigma1        centre scale (px), smaller than {@code sigma2}
@@ -45,22 +46,33 @@ public final class DogModel implements SegmentationModel {
      */
     public DogModel(double sigma1, double sigma2, double offset, double slope, Preprocessing preprocessing,
                     int minArea, Map<String, Double> validation) {
+        this(sigma1, sigma2, offset, slope, card(sigma1, sigma2, offset, slope, preprocessing, minArea, validation));
+    }
+
+    private DogModel(double sigma1, double sigma2, double offset, double slope, ModelCard card) {
+        // margin: the wider blur's kernel radius, beyond which the input does not reach an output pixel
+        super(card, card.name() == null ? RUNTIME : card.name(), "DoG", Gaussian.kernel(sigma2).length / 2, 1);
+        this.sigma1 = sigma1;
+        this.sigma2 = sigma2;
+        this.offset = offset;
+        this.slope = slope;
+    }
+
+    /** The card of a DoG model, after checking its parameters (before the base computes the margin from sigma2). */
+    private static ModelCard card(double sigma1, double sigma2, double offset, double slope, Preprocessing preprocessing,
+                                  int minArea, Map<String, Double> validation) {
         if (!(sigma1 > 0) || !(sigma2 > sigma1)) {
             throw new IllegalArgumentException("DoG needs 0 < sigma1 < sigma2, got " + sigma1 + " and " + sigma2);
         }
         if (!(slope > 0) || !Double.isFinite(offset)) {
             throw new IllegalArgumentException("DoG needs a finite offset and slope > 0, got " + offset + ", " + slope);
         }
-        this.sigma1 = sigma1;
-        this.sigma2 = sigma2;
-        this.offset = offset;
-        this.slope = slope;
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("sigma1", num(sigma1));
         extra.put("sigma2", num(sigma2));
         extra.put("offset", num(offset));
         extra.put("slope", num(slope));
-        this.card = new ModelCard(ModelCard.FORMAT, "dog", null, preprocessing, 0.5, Math.max(1, minArea), RUNTIME,
+        return new ModelCard(ModelCard.FORMAT, "dog", null, preprocessing, 0.5, Math.max(1, minArea), RUNTIME,
                 "fp32", null, 0, 0, Map.copyOf(validation), Map.of(), List.of(), Map.copyOf(extra));
     }
 
@@ -104,17 +116,9 @@ public final class DogModel implements SegmentationModel {
         return m.withCard(card);
     }
 
-    private DogModel(DogModel base, ModelCard card) {
-        this.sigma1 = base.sigma1;
-        this.sigma2 = base.sigma2;
-        this.offset = base.offset;
-        this.slope = base.slope;
-        this.card = card;
-    }
-
     /** Same model, another card (e.g. with another threshold). */
     public DogModel withCard(ModelCard newCard) {
-        return new DogModel(this, newCard);
+        return new DogModel(sigma1, sigma2, offset, slope, newCard);
     }
 
     public double sigma1() { return sigma1; }
@@ -133,7 +137,7 @@ public final class DogModel implements SegmentationModel {
     }
 
     @Override
-    public Plane predict(Plane tile) {
+    protected Plane run(Plane tile) {
         Plane r = response(tile, sigma1, sigma2);
         float[] v = r.values();
         for (int i = 0; i < v.length; i++) {
@@ -142,18 +146,13 @@ public final class DogModel implements SegmentationModel {
         return r;
     }
 
-    /** The wider blur's kernel radius: beyond it the input does not reach an output pixel. */
+    /** Nothing native to free. */
     @Override
-    public int margin() {
-        return Gaussian.kernel(sigma2).length / 2;
-    }
-
-    @Override
-    public ModelCard card() { return card; }
+    protected void release() { }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "DoG(sigma %.2f/%.2f, offset %.4f, slope %.4f, minArea %d)",
-                sigma1, sigma2, offset, slope, card.minArea());
+                sigma1, sigma2, offset, slope, card().minArea());
     }
 }

@@ -41,7 +41,7 @@ public record ZoneFigures(Zone zone, String name, int label, PoreSummary summary
         for (int i = 0; i < 256; i++) byZone.add(null);
         for (Zone z : present) byZone.set(z.label(), new ArrayList<>());
         for (Pore p : pores) {
-            int label = zoneOf(p, zones);
+            int label = labelOf(p, zones);
             if (label != 0 && byZone.get(label) != null) byZone.get(label).add(p);
         }
         List<ZoneFigures> out = new ArrayList<>();
@@ -53,7 +53,12 @@ public record ZoneFigures(Zone zone, String name, int label, PoreSummary summary
         return out;
     }
 
-    private static int zoneOf(Pore p, FaceZones zones) {
+    /** The zone a pore is counted in (the rule of {@link #of}), or null when it lies in none. */
+    public static Zone zoneOf(Pore p, FaceZones zones) {
+        return Zone.ofLabel(labelOf(p, zones));
+    }
+
+    private static int labelOf(Pore p, FaceZones zones) {
         int cx = Math.min(zones.width() - 1, Math.max(0, (int) Math.floor(p.x())));
         int cy = Math.min(zones.height() - 1, Math.max(0, (int) Math.floor(p.y())));
         int label = zones.label(cx, cy);

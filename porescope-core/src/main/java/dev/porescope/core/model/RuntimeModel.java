@@ -1,20 +1,25 @@
 package dev.porescope.core.model;
 
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.unet.UNetSpec;
 
 import java.util.Arrays;
 
 /**
- * The shared part of every {@link SegmentationModel} over a native runtime (libtorch, PyTorch
- * Mobile, ONNX Runtime): geometry from the card's spec, the tile-size check, the pore channel of
- * the output, and a usage-counted close like ONNX Runtime's own {@code NativeObject}: a
- * prediction holds a usage while it runs, {@link #close} refuses new predictions and waits until
- * the running ones finish before {@link #release} frees native memory, once. A runtime adds only
- * {@link #run} and {@link #release}.
+ * The shared part of every {@link SegmentationModel} PoreScope makes (libtorch, PyTorch Mobile,
+ * its lite interpreter, ONNX Runtime, the training module's view, the DoG baseline): geometry
+ * from the card's spec, the tile-size and output-size checks, the pore channel of the output,
+ * and a usage-counted close like ONNX Runtime's own {@code NativeObject}: a prediction holds a
+ * usage while it runs, {@link #close} refuses new predictions and waits until the running ones
+ * finish before {@link #release} frees native memory, once. A runtime adds only {@link #run} and
+ * {@link #release}.
  */
 public abstract class RuntimeModel implements SegmentationModel {
     private final ModelCard card;
     private final String source;
+    private final String name;
+    private final int margin;
+    private final int sizeMultiple;
     private int usages;
     private boolean closed;
     private boolean released;
@@ -24,9 +29,35 @@ public abstract class RuntimeModel implements SegmentationModel {
      * @param source how messages name the model (its file)
      */
     protected RuntimeModel(ModelCard card, String source) {
-        if (card == null || card.spec() == null) throw new IllegalArgumentException(source + ": a runtime model needs a card with a spec");
+        this(specOf(card, source), card, source);
+    }
+
+    private RuntimeModel(UNetSpec spec, ModelCard card, String source) {
+        this(card, source, spec.name(), spec.margin(), spec.sizeMultiple());
+    }
+
+    /**
+     * A model whose geometry is not a U-Net spec's (the DoG baseline: a blur radius, any tile size).
+     *
+     * @param name         how tile-size messages name the network
+     * @param margin       see {@link SegmentationModel#margin()}
+     * @param sizeMultiple see {@link SegmentationModel#sizeMultiple()} (>= 1)
+     */
+    protected RuntimeModel(ModelCard card, String source, String name, int margin, int sizeMultiple) {
+        if (card == null) throw new IllegalArgumentException(source + ": a model needs a card");
+        if (margin < 0 || sizeMultiple < 1) {
+            throw new IllegalArgumentException(source + ": margin " + margin + " and size multiple " + sizeMultiple + " are not a geometry");
+        }
         this.card = card;
         this.source = source;
+        this.name = name;
+        this.margin = margin;
+        this.sizeMultiple = sizeMultiple;
+    }
+
+    private static UNetSpec specOf(ModelCard card, String source) {
+        if (card == null || card.spec() == null) throw new IllegalArgumentException(source + ": a runtime model needs a card with a spec");
+        return card.spec();
     }
 
     /** Pore probability of a tile whose sides are multiples of {@link #sizeMultiple()}; called with a usage held. */
@@ -40,7 +71,7 @@ public abstract class RuntimeModel implements SegmentationModel {
         int m = sizeMultiple();
         if (tile.width() % m != 0 || tile.height() % m != 0) {
             throw new IllegalArgumentException("tile of " + tile.width() + "x" + tile.height() + " is not a multiple of " + m
-                    + " on each side, which model " + card.spec().name() + " (" + source + ") needs");
+                    + " on each side, which model " + name + " (" + source + ") needs");
         }
         acquire();
         try {
@@ -56,10 +87,10 @@ public abstract class RuntimeModel implements SegmentationModel {
     }
 
     @Override
-    public final int margin() { return card.spec().margin(); }
+    public final int margin() { return margin; }
 
     @Override
-    public final int sizeMultiple() { return card.spec().sizeMultiple(); }
+    public final int sizeMultiple() { return sizeMultiple; }
 
     @Override
     public final ModelCard card() { return card; }

@@ -52,6 +52,32 @@ public final class OverlayPixels {
         return out;
     }
 
+    /**
+     * The pore layer a viewer draws over the photo (the web page of {@code porescope serve}): each
+     * kept pore's own pixels filled, opaque, in its size colour (the same colour as its outline in
+     * {@link #pores}), the zone outlines in {@link #ZONE_OUTLINE} where they cross no pore, and every
+     * other pixel transparent (0).
+     *
+     * @param pores the pores of {@code poreMask}, numbered 1.. in raster order (as {@code PoreExtractor} gives them)
+     * @param zones the face zones, or null
+     */
+    public static int[] layer(Mask poreMask, List<Pore> pores, FaceZones zones) {
+        int w = poreMask.width();
+        int h = poreMask.height();
+        int[] out = new int[w * h];
+        if (zones != null) zoneOutlines(out, zones, outlineThickness(w, h));
+        if (pores.isEmpty()) return out;
+        SizeColors colors = colors(pores);
+        int[] labels = Components.of(poreMask).labels();
+        int[] colourOf = new int[pores.size() + 1];
+        for (Pore p : pores) colourOf[p.id()] = 0xFF000000 | colors.rgb(p.area());
+        for (int i = 0; i < labels.length; i++) {
+            int l = labels[i];
+            if (l > 0 && l < colourOf.length) out[i] = colourOf[l];
+        }
+        return out;
+    }
+
     /** The size colour map over the pores' areas (smallest to largest, log scale). */
     public static SizeColors colors(List<Pore> pores) {
         double minArea = pores.stream().mapToInt(Pore::area).min().orElse(1);

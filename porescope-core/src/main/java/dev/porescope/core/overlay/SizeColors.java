@@ -24,6 +24,13 @@ public final class SizeColors {
         return at(Math.max(0, Math.min(1, t)));
     }
 
+    /** The map's colour stops, small to large, as CSS hex ("#2040ff"): a viewer draws its legend from them. */
+    public static java.util.List<String> cssStops() {
+        java.util.List<String> out = new java.util.ArrayList<>(STOPS.length);
+        for (int c : STOPS) out.add(String.format(java.util.Locale.ROOT, "#%06x", c));
+        return out;
+    }
+
     /** RGB at position {@code t} in [0, 1] of the map. */
     public static int at(double t) {
         double pos = t * (STOPS.length - 1);

@@ -215,6 +215,24 @@ public final class Golden {
         return r;
     }
 
+    /**
+     * {@code model} after one tile of twice its size multiple and then {@link #verifyOnLoad}: a runtime
+     * whose output does not fit the card (classes, shape) is refused even when the card has no golden
+     * pairs, as {@code file: mismatch: what failed}. A refused model is closed before the exception leaves.
+     *
+     * @param mismatch what the refusal says, e.g. "the network does not match its model card"
+     */
+    public static <M extends SegmentationModel> M verifiedOnLoad(M model, String file, String mismatch) {
+        try {
+            int side = 2 * model.sizeMultiple();
+            model.predict(new Plane(side, side));
+        } catch (RuntimeException e) {
+            model.close();
+            throw new ModelFileException(file + ": " + mismatch + ": " + e.getMessage(), e);
+        }
+        return verifiedOnLoad(model, file);
+    }
+
     /** {@code model} after {@link #verifyOnLoad}; a refused model is closed before the exception leaves. */
     public static <M extends SegmentationModel> M verifiedOnLoad(M model, String file) {
         try {

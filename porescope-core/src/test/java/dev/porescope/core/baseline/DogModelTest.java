@@ -10,7 +10,6 @@ import dev.porescope.core.preprocess.Preprocessing;
 import dev.porescope.core.testing.Blobs;
 import dev.porescope.core.testing.RealData;
 import dev.porescope.core.tile.Tiler;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -78,8 +77,7 @@ class DogModelTest {
     /** Reference on the real photo: a DoG tuned there reaches pixel Dice 0.505, pore F1 0.683. */
     @Test
     void fitOnRealLeftReachesTheReference() throws Exception {
-        Path folder = RealData.folder();
-        Assumptions.assumeTrue(folder != null, "real-left data folder absent");
+        Path folder = RealData.folderOrSkip();
         List<LabelledImage> images = RealData.load(folder);
         DogModel m = DogFit.fit(images);
         EvalResult r = Evaluator.evaluate(m, images, i -> { });

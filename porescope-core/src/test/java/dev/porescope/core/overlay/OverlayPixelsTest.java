@@ -38,6 +38,27 @@ class OverlayPixelsTest {
     }
 
     @Test
+    void layerFillsEachPoreInItsSizeColourAndLeavesTheRestTransparent() {
+        int w = 20;
+        int h = 12;
+        Plane probability = new Plane(w, h);
+        fill(probability, 2, 2, 3);    // smallest -> blue end
+        fill(probability, 10, 2, 7);   // largest -> red end
+        PoreResult found = new PoreExtractor(0.5, 1).extract(probability, new Plane(w, h), null);
+
+        int[] layer = OverlayPixels.layer(found.poreMask(), found.pores(), null);
+
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int expected = 0;
+                if (x >= 2 && x < 5 && y >= 2 && y < 5) expected = 0xFF2040FF;
+                if (x >= 10 && x < 17 && y >= 2 && y < 9) expected = 0xFFFF2010;
+                assertEquals(Integer.toHexString(expected), Integer.toHexString(layer[y * w + x]), "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void refusesAPhotoOfAnotherSize() {
         int[] px = new int[36];
         assertThrows(IllegalArgumentException.class, () -> OverlayPixels.pores(px, new Mask(5, 5), java.util.List.of()));

@@ -2,6 +2,7 @@ package dev.porescope.core.synth;
 
 import dev.porescope.core.image.Mask;
 import dev.porescope.core.image.Plane;
+import dev.porescope.core.testing.RealData;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -13,23 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Synthetic versus real-left statistics side by side; skipped where ../shared/data/real-left is absent. */
 class RealLeftCalibrationTest {
 
-    static Path realLeft() {
-        for (String candidate : new String[] {"../shared/data/real-left", "../../shared/data/real-left", "/work/shared/data/real-left"}) {
-            Path p = Path.of(candidate);
-            if (Files.isRegularFile(p.resolve("images/face-left.png"))) return p;
-        }
-        return null;
-    }
-
     @Test
     void syntheticMatchesRealLeft() throws Exception {
-        Path dir = realLeft();
-        assumeTrue(dir != null, "real-left data not present");
+        Path dir = RealData.folderOrSkip();
         BufferedImage photo = ImageIO.read(dir.resolve("images/face-left.png").toFile());
         int w = photo.getWidth();
         int h = photo.getHeight();

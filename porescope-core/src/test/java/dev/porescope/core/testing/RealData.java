@@ -3,6 +3,7 @@ package dev.porescope.core.testing;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Mask;
+import org.junit.jupiter.api.Assumptions;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -12,16 +13,38 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test-only reader of the shared real labelled photo (javax.imageio is fine in tests, not in main). */
+/**
+ * The one way tests find the shared real labelled photo: {@code ../shared/data/real-left} beside the
+ * project's folder (the one with the parent {@code pom.xml}), wherever Maven runs the tests from.
+ * It is never committed and never needed: a test that wants it is skipped, with the reason, when it
+ * is absent. javax.imageio is fine in tests, not in main.
+ */
 public final class RealData {
     private RealData() { }
 
-    /** The real-left folder, or null where it is absent (tests then skip). */
+    /** The real-left folder, or null where it is absent. */
     public static Path folder() {
-        String override = System.getProperty("porescope.realData");
-        Path p = override != null ? Path.of(override) : Path.of("../../shared/data/real-left");
-        if (!Files.isDirectory(p)) p = Path.of("/work/shared/data/real-left");
-        return Files.isDirectory(p.resolve("images")) ? p : null;
+        Path p = expected();
+        return p != null && Files.isDirectory(p.resolve("images")) ? p : null;
+    }
+
+    /** The real-left folder; the calling test is skipped (JUnit assumption, with the path looked at) where it is absent. */
+    public static Path folderOrSkip() {
+        Path p = folder();
+        Assumptions.assumeTrue(p != null, () -> "real-data test skipped: " + (expected() == null
+                ? "the project folder (with porescope-core/) was not found above " + Path.of("").toAbsolutePath()
+                : expected() + " is absent") + " (../shared is never committed)");
+        return p;
+    }
+
+    /** {@code <project>/../shared/data/real-left}; null when no project folder is above the working directory. */
+    static Path expected() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("porescope-core"))) {
+                return dir.resolveSibling("shared").resolve("data").resolve("real-left").normalize();
+            }
+        }
+        return null;
     }
 
     public static List<LabelledImage> load(Path folder) throws IOException {

@@ -1,8 +1,7 @@
 package dev.porescope.torch.mobile;
 
 import dev.porescope.core.image.Plane;
-import dev.porescope.core.model.ModelCard;
-import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.model.RuntimeModel;
 import dev.porescope.core.modelfile.ModelFile;
 import dev.porescope.core.modelfile.ModelFileKind;
 import dev.porescope.core.parity.Golden;
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * that libtorch 1.13 never shares a process with the JVM's libtorch 2.10. Tiles go to its stdin and
  * pore probabilities come back on its stdout (protocol in the C++ source). One tile at a time.
  */
-public final class LiteRunnerModel implements SegmentationModel {
+public final class LiteRunnerModel extends RuntimeModel {
 
     /** System property naming the runner executable (bin/porescope and the tests set it). */
     public static final String PROPERTY = "porescope.lite.runner";
@@ -47,9 +46,11 @@ public final class LiteRunnerModel implements SegmentationModel {
     private final OutputStream out;
     private final Path errors;
     private final String runtime;
-    private boolean closed;
+    /** The pipe carries one tile at a time. */
+    private final Object pipe = new Object();
 
     private LiteRunnerModel(ModelFile file, Path path, Process process, Path errors) {
+        super(file.card(), path.toString());
         this.file = file;
         this.path = path;
         this.process = process;
@@ -102,15 +103,8 @@ public final class LiteRunnerModel implements SegmentationModel {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the lite-interpreter runner " + runner + ": " + e.getMessage(), e);
         }
-        LiteRunnerModel model = new LiteRunnerModel(info, ptl, process, errors);
-        try {
-            int side = 2 * info.card().spec().sizeMultiple();
-            model.predict(new Plane(side, side));
-        } catch (RuntimeException e) {
-            model.close();
-            throw Cards.bad(ptl, "the lite interpreter's output does not match the model card: " + e.getMessage(), e);
-        }
-        return Golden.verifiedOnLoad(model, ptl.toString());
+        return Golden.verifiedOnLoad(new LiteRunnerModel(info, ptl, process, errors), ptl.toString(),
+                "the lite interpreter's output does not match the model card");
     }
 
     /** The runtime that computes the probabilities, e.g. {@code pytorch-lite-interpreter 1.13.1}. */
@@ -128,14 +122,15 @@ public final class LiteRunnerModel implements SegmentationModel {
     }
 
     @Override
-    public synchronized Plane predict(Plane tile) {
-        if (closed) throw new IllegalStateException(path + ": model is closed");
+    protected Plane run(Plane tile) {
+        synchronized (pipe) {
+            return exchange(tile);
+        }
+    }
+
+    private Plane exchange(Plane tile) {
         int w = tile.width();
         int h = tile.height();
-        int m = sizeMultiple();
-        if (w % m != 0 || h % m != 0) {
-            throw new IllegalArgumentException("tile " + w + "x" + h + " is not a multiple of " + m + " on each side");
-        }
         try {
             ByteBuffer request = ByteBuffer.allocate(8 + 4 * w * h).order(ByteOrder.LITTLE_ENDIAN);
             request.putInt(h).putInt(w);
@@ -187,22 +182,11 @@ public final class LiteRunnerModel implements SegmentationModel {
         return new IllegalStateException("the lite-interpreter runner failed while " + doing + " " + path + ": " + why + last, e);
     }
 
-    @Override
-    public int margin() { return file.card().spec().margin(); }
-
-    @Override
-    public int sizeMultiple() { return file.card().spec().sizeMultiple(); }
-
-    @Override
-    public ModelCard card() { return file.card(); }
-
     /** What the file says about itself (card, bytecode version). */
     public ModelFile file() { return file; }
 
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
+    protected void release() {
         stop();
     }
 

@@ -62,15 +62,7 @@ public final class PtlModel extends RuntimeModel {
             throw Cards.bad(path, "libtorch could not load it: " + e.getMessage().lines().findFirst().orElse("")
                     + "; export it again", Torch.error("loading " + path, e));
         }
-        PtlModel model = new PtlModel(info, module);
-        try {
-            int side = 2 * info.card().spec().sizeMultiple();
-            model.predict(new Plane(side, side));
-        } catch (RuntimeException e) {
-            model.close();
-            throw Cards.bad(path, "the network does not match its model card: " + e.getMessage(), e);
-        }
-        return Golden.verifiedOnLoad(model, path.toString());
+        return Golden.verifiedOnLoad(new PtlModel(info, module), path.toString(), "the network does not match its model card");
     }
 
     /** What the file says about itself (card, bytecode version). */

@@ -6,9 +6,15 @@ const $ = (id) => document.getElementById(id);
 const view = $('view');
 const g = view.getContext('2d');
 
-// Colours of the pore layer (RGBA): pores the model found, pixels painted by the user.
+// Colours of the pore layer (RGBA): pores the model found (when not coloured by size), pixels painted
+// by the user. With "size colours" the model's pores take the overlay's colour for their size, from the
+// server's layer.png (one colour map, core's SizeColors), and the face zones are outlined in white.
 const MODEL_RGBA = [255, 40, 200, 120];
 const ADDED_RGBA = [40, 230, 60, 150];
+const ADDED_SIZE_RGBA = [255, 0, 255, 190]; // painted pixels beside size colours: magenta is not on the size map
+const SIZE_ALPHA = 150;
+const ZONE_RGBA = [255, 255, 255, 220];
+const OUTSIDE_ROI_RGBA = [0, 0, 0, 130]; // dims what is outside the reviewed area (ROI)
 
 const state = {
   result: null,       // the analyze JSON
@@ -16,6 +22,9 @@ const state = {
   width: 0, height: 0,
   mask: null,         // Uint8Array, 1 = pore (the current, corrected mask)
   modelMask: null,    // Uint8Array, the model's mask
+  colors: null,       // Uint8ClampedArray RGBA of layer.png: size colour of each model pore, zone outlines, else 0
+  roi: null,          // Uint8Array, 1 = reviewed: the mask is right here (saved as the training ROI)
+  roiStart: null,     // the ROI the page started with: the analysed zones (skin), else the whole photo
   layer: null,        // canvas of the pore layer (photo size)
   levels: [],         // smaller copies of photo and layer for zoomed-out views
   layerCtx: null,
@@ -75,7 +84,9 @@ async function fetchBitmap(url) {
 }
 
 async function show(result) {
-  const [photo, maskImage] = await Promise.all([fetchBitmap(result.links.photo), fetchBitmap(result.links.mask)]);
+  const [photo, maskImage, layerImage, zonesImage] = await Promise.all([fetchBitmap(result.links.photo),
+    fetchBitmap(result.links.mask), result.links.layer ? fetchBitmap(result.links.layer) : null,
+    result.links.zones ? fetchBitmap(result.links.zones) : null]);
   const w = result.width, h = result.height;
   if (photo.width !== w || photo.height !== h) {
     throw new Error('the browser shows the photo as ' + photo.width + 'x' + photo.height + ' but it was analysed as '
@@ -88,11 +99,30 @@ async function show(result) {
   const pixels = sg.getImageData(0, 0, w, h).data;
   const modelMask = new Uint8Array(w * h);
   for (let i = 0; i < modelMask.length; i++) modelMask[i] = pixels[4 * i] > 127 ? 1 : 0;
+  // the reviewed area starts as where the analysis looked for pores: its zones (the skin), else everything
+  const roi = new Uint8Array(w * h);
+  if (zonesImage) {
+    sg.clearRect(0, 0, w, h);
+    sg.drawImage(zonesImage, 0, 0);
+    const z = sg.getImageData(0, 0, w, h).data;
+    for (let i = 0; i < roi.length; i++) roi[i] = z[4 * i] > 0 ? 1 : 0;
+  } else {
+    roi.fill(1);
+  }
+  let colors = null;
+  if (layerImage) {
+    sg.clearRect(0, 0, w, h);
+    sg.drawImage(layerImage, 0, 0);
+    colors = sg.getImageData(0, 0, w, h).data;
+  }
 
   state.result = result;
   state.photo = photo;
   state.width = w; state.height = h;
   state.modelMask = modelMask;
+  state.colors = colors;
+  state.roi = roi;
+  state.roiStart = roi.slice();
   state.mask = modelMask.slice();
   state.undo = [];
   state.added = 0;
@@ -121,12 +151,27 @@ function paintLayer(x0, y0, x1, y1) {
   const part = state.layerCtx.createImageData(x1 - x0, y1 - y0);
   const d = part.data;
   const w = state.width;
+  const colors = $('sizeColors').checked ? state.colors : null;
+  const size = [0, 0, 0, SIZE_ALPHA];
   let k = 0;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++, k += 4) {
       const i = y * w + x;
-      if (!state.mask[i]) continue;
-      const c = state.modelMask[i] ? MODEL_RGBA : ADDED_RGBA;
+      let c = null;
+      const zoneEdge = colors && colors[4 * i + 3] && colors[4 * i] === 255 && colors[4 * i + 1] === 255
+        && colors[4 * i + 2] === 255;
+      if (state.mask[i]) {
+        c = state.modelMask[i] ? MODEL_RGBA : colors ? ADDED_SIZE_RGBA : ADDED_RGBA;
+        if (state.modelMask[i] && colors && colors[4 * i + 3] && !zoneEdge) {
+          size[0] = colors[4 * i]; size[1] = colors[4 * i + 1]; size[2] = colors[4 * i + 2];
+          c = size;
+        }
+      } else if (zoneEdge) {
+        c = ZONE_RGBA;
+      } else if (state.roi && !state.roi[i]) {
+        c = OUTSIDE_ROI_RGBA;
+      }
+      if (!c) continue;
       d[k] = c[0]; d[k + 1] = c[1]; d[k + 2] = c[2]; d[k + 3] = c[3];
     }
   }
@@ -194,14 +239,36 @@ function draw() {
     g.drawImage(level ? level.layer : state.layer, 0, 0);
   }
   g.setTransform(1, 0, 0, 1, 0, 0);
-  if (state.tool === 'brush' || state.tool === 'eraser') drawBrushCursor(dpr);
+  if ($('showOverlay').checked && $('sizeColors').checked) drawZoneNames(dpr);
+  if (['brush', 'eraser', 'roiBrush', 'roiEraser'].includes(state.tool)) drawBrushCursor(dpr);
+}
+
+/** Each face zone's name at the centre of its pixels (the JSON's zones[].anchor), as on the overlay PNG. */
+function drawZoneNames(dpr) {
+  const zones = state.result && state.result.zones;
+  if (!Array.isArray(zones)) return;
+  g.font = Math.round(13 * dpr) + 'px sans-serif';
+  g.textAlign = 'center';
+  g.textBaseline = 'middle';
+  g.lineWidth = 3 * dpr;
+  g.strokeStyle = 'rgba(0, 0, 0, 0.75)';
+  g.fillStyle = '#fff';
+  for (const z of zones) {
+    if (!z.anchor) continue;
+    const p = toView(z.anchor.x, z.anchor.y);
+    const text = z.name.replace('_', ' ');
+    g.strokeText(text, p.x * dpr, p.y * dpr);
+    g.fillText(text, p.x * dpr, p.y * dpr);
+  }
+  g.textAlign = 'start';
+  g.textBaseline = 'alphabetic';
 }
 
 let pointer = null; // last pointer position over the view, CSS px
 function drawBrushCursor(dpr) {
   if (!pointer) return;
   const r = brushRadius() * state.scale * dpr;
-  g.strokeStyle = state.tool === 'brush' ? '#4f4' : '#fff';
+  g.strokeStyle = state.tool === 'brush' ? '#4f4' : state.tool === 'roiBrush' ? '#fd4' : state.tool === 'roiEraser' ? '#888' : '#fff';
   g.lineWidth = 1;
   g.beginPath();
   g.arc(pointer.x * dpr, pointer.y * dpr, Math.max(1, r), 0, 2 * Math.PI);
@@ -255,8 +322,10 @@ view.addEventListener('pointerdown', (e) => {
     const p = toImage(cx, cy);
     removePoreAt(Math.floor(p.x), Math.floor(p.y));
   } else {
-    drag = { kind: 'paint', stroke: newStroke(), last: toImage(cx, cy) };
-    paintDisc(drag.stroke, drag.last.x, drag.last.y, state.tool === 'brush' ? 1 : 0);
+    const roiTool = state.tool === 'roiBrush' || state.tool === 'roiEraser';
+    drag = { kind: 'paint', stroke: newStroke(roiTool ? 'roi' : 'mask'), last: toImage(cx, cy),
+      value: state.tool === 'brush' || state.tool === 'roiBrush' ? 1 : 0 };
+    paintDisc(drag.stroke, drag.last.x, drag.last.y, drag.value);
   }
 });
 view.addEventListener('pointermove', (e) => {
@@ -273,7 +342,7 @@ view.addEventListener('pointermove', (e) => {
     const steps = Math.max(1, Math.ceil(dist / Math.max(0.5, brushRadius() / 2)));
     for (let k = 1; k <= steps; k++) {
       paintDisc(drag.stroke, drag.last.x + (p.x - drag.last.x) * k / steps,
-        drag.last.y + (p.y - drag.last.y) * k / steps, state.tool === 'brush' ? 1 : 0);
+        drag.last.y + (p.y - drag.last.y) * k / steps, drag.value);
     }
     drag.last = p;
   }
@@ -292,8 +361,10 @@ window.addEventListener('resize', redraw);
 
 function brushRadius() { return Number($('brushSize').value) / 2; }
 
-/** An edit in progress: the pixels it changed and their values before. */
-function newStroke() { return { index: [], old: [], seen: new Set(), box: [Infinity, Infinity, -Infinity, -Infinity] }; }
+/** An edit in progress of the pore mask or of the ROI (target): the pixels it changed and their values before. */
+function newStroke(target) {
+  return { target: target || 'mask', index: [], old: [], seen: new Set(), box: [Infinity, Infinity, -Infinity, -Infinity] };
+}
 
 /** Sets pixel i of the mask, keeping the counts of pixels added and removed against the model's mask. */
 function setPixel(i, value) {
@@ -304,9 +375,10 @@ function setPixel(i, value) {
 }
 
 function change(stroke, i, value) {
-  if (state.mask[i] === value) return;
-  if (!stroke.seen.has(i)) { stroke.seen.add(i); stroke.index.push(i); stroke.old.push(state.mask[i]); }
-  setPixel(i, value);
+  const layer = stroke.target === 'roi' ? state.roi : state.mask;
+  if (layer[i] === value) return;
+  if (!stroke.seen.has(i)) { stroke.seen.add(i); stroke.index.push(i); stroke.old.push(layer[i]); }
+  if (stroke.target === 'roi') state.roi[i] = value; else setPixel(i, value);
   const x = i % state.width, y = (i - x) / state.width, b = stroke.box;
   if (x < b[0]) b[0] = x; if (y < b[1]) b[1] = y; if (x > b[2]) b[2] = x; if (y > b[3]) b[3] = y;
 }
@@ -367,14 +439,17 @@ function removePoreAt(x, y) {
 
 function pushUndo(stroke) {
   if (!stroke.index.length) return;
-  state.undo.push({ index: Int32Array.from(stroke.index), old: Uint8Array.from(stroke.old), box: stroke.box });
+  state.undo.push({ target: stroke.target, index: Int32Array.from(stroke.index), old: Uint8Array.from(stroke.old),
+    box: stroke.box });
   updateEdits();
 }
 
 function undo() {
   const edit = state.undo.pop();
   if (!edit) return;
-  for (let k = 0; k < edit.index.length; k++) setPixel(edit.index[k], edit.old[k]);
+  for (let k = 0; k < edit.index.length; k++) {
+    if (edit.target === 'roi') state.roi[edit.index[k]] = edit.old[k]; else setPixel(edit.index[k], edit.old[k]);
+  }
   paintLayer(edit.box[0], edit.box[1], edit.box[2] + 1, edit.box[3] + 1);
   updateEdits();
   redraw();
@@ -382,27 +457,36 @@ function undo() {
 
 function updateEdits() {
   $('undo').disabled = state.undo.length === 0;
-  $('edits').textContent = state.undo.length === 0 ? 'No corrections yet.'
-    : state.undo.length + ' corrections: ' + state.added + ' px added, ' + state.removed + ' px removed.';
+  let roiChanged = 0;
+  if (state.roi) for (let i = 0; i < state.roi.length; i++) if (state.roi[i] !== state.roiStart[i]) roiChanged++;
+  $('edits').textContent = (state.undo.length === 0 ? 'No corrections yet.'
+    : state.undo.length + ' corrections: ' + state.added + ' px added, ' + state.removed + ' px removed.')
+    + (roiChanged ? ' Reviewed area changed by ' + roiChanged + ' px.' : '');
 }
 
 // ------------------------------------------------------------------ save
 
-async function save() {
+/** A 0/1 array as a black and white PNG (Blob). */
+async function maskPng(bits) {
   const w = state.width, h = state.height;
   const canvas = document.createElement('canvas');
   canvas.width = w; canvas.height = h;
   const c = canvas.getContext('2d');
   const image = c.createImageData(w, h);
   const d = image.data;
-  for (let i = 0; i < state.mask.length; i++) {
-    const v = state.mask[i] ? 255 : 0;
+  for (let i = 0; i < bits.length; i++) {
+    const v = bits[i] ? 255 : 0;
     d[4 * i] = v; d[4 * i + 1] = v; d[4 * i + 2] = v; d[4 * i + 3] = 255;
   }
   c.putImageData(image, 0, 0);
-  const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+}
+
+async function save() {
   const form = new FormData();
-  form.append('mask', png, 'mask.png');
+  form.append('mask', await maskPng(state.mask), 'mask.png');
+  // training counts labels only inside the ROI: the area the user reviewed
+  form.append('roi', await maskPng(state.roi), 'roi.png');
   setStatus('Saving ...', 'busy');
   const response = await fetch(state.result.links.review, { method: 'POST', body: form });
   if (!response.ok) throw new Error(await errorOf(response));
@@ -441,6 +525,7 @@ function showSummary(r) {
     $('summaryTable').appendChild(tr);
   }
   showZones(r.zones, r.zone_finder);
+  showSizeLegend(r);
   drawHistogram(s.areaHistogram || [], unit);
   $('dlCsv').href = r.links.csv;
   $('dlJson').href = r.links.self;
@@ -476,6 +561,20 @@ function showZones(zones, finder) {
   const h = document.createElement('h3');
   h.textContent = 'By face zone';
   box.append(h, table);
+}
+
+/** The size colours' legend: the map's stops between the smallest and the largest pore (log scale). */
+function showSizeLegend(r) {
+  const box = $('sizeLegend');
+  const stops = r.size_colors;
+  const areas = Array.isArray(r.pores) ? r.pores.map((p) => p.area).filter((a) => a > 0) : [];
+  if (!Array.isArray(stops) || !stops.length || !areas.length) { box.hidden = true; return; }
+  let min = Infinity, max = 0;
+  for (const a of areas) { if (a < min) min = a; if (a > max) max = a; }
+  $('sizeBar').style.background = 'linear-gradient(to right, ' + stops.join(', ') + ')';
+  $('sizeMin').textContent = fmt(min, 0) + ' px\u00b2';
+  $('sizeMax').textContent = fmt(max, 0) + ' px\u00b2';
+  box.hidden = false;
 }
 
 function drawHistogram(bins, unit) {
@@ -528,6 +627,7 @@ $('brushSize').addEventListener('input', () => { $('brushLabel').textContent = $
 $('undo').addEventListener('click', undo);
 $('fit').addEventListener('click', fit);
 $('showOverlay').addEventListener('change', redraw);
+$('sizeColors').addEventListener('change', () => { if (state.photo) { paintLayer(0, 0, state.width, state.height); redraw(); } });
 $('save').addEventListener('click', () => run(save()));
 $('file').addEventListener('change', (e) => take(e.target.files));
 window.addEventListener('keydown', (e) => {

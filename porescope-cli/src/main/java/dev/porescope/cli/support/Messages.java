@@ -1,4 +1,4 @@
-package dev.porescope.cli;
+package dev.porescope.cli.support;
 
 import dev.porescope.core.io.WriteFailedException;
 
@@ -9,7 +9,7 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * The one line a failure is shown as ({@code porescope: <line>}): what is wrong, which file, what
- * to do. Commands, reports and {@link Main} all word failures through here.
+ * to do. Commands, reports and {@link Launcher} all word failures through here.
  */
 public final class Messages {
     /** Environment variable that turns on stack traces, like {@code --debug}. */

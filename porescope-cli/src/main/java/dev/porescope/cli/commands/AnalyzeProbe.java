@@ -1,6 +1,7 @@
-package dev.porescope.cli.bench;
+package dev.porescope.cli.commands;
 
-import dev.porescope.cli.Main;
+import dev.porescope.cli.bench.MemoryProbe;
+import dev.porescope.cli.support.Launcher;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class AnalyzeProbe {
         }, "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
-        int code = Main.run(quiet, quiet, Arrays.copyOf(args, args.length));
+        int code = Launcher.run(List.of(AnalyzeCommand::new), quiet, quiet, cl -> { }, Arrays.copyOf(args, args.length));
         sampler.interrupt();
         if (code != 0) System.exit(code);
         System.out.println("memory " + MemoryProbe.status("VmHWM:") + " " + heap.get());

@@ -1,4 +1,4 @@
-package dev.porescope.cli;
+package dev.porescope.cli.models;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

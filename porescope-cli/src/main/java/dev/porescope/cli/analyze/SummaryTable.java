@@ -1,7 +1,7 @@
-package dev.porescope.cli.report;
+package dev.porescope.cli.analyze;
 
-import dev.porescope.cli.Messages;
-import dev.porescope.cli.analyze.Outcome;
+import dev.porescope.cli.report.PoreTable;
+import dev.porescope.cli.support.Messages;
 import dev.porescope.core.face.ZoneFigures;
 import dev.porescope.core.pores.PoreSummary;
 

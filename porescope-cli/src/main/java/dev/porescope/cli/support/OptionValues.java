@@ -1,4 +1,4 @@
-package dev.porescope.cli;
+package dev.porescope.cli.support;
 
 import dev.porescope.core.preprocess.Preprocessing;
 import picocli.CommandLine.ITypeConverter;

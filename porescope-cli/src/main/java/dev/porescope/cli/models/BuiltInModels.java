@@ -1,5 +1,6 @@
-package dev.porescope.cli;
+package dev.porescope.cli.models;
 
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.baseline.DogFit;
 import dev.porescope.core.baseline.DogModel;
 import dev.porescope.core.data.LabelledImage;

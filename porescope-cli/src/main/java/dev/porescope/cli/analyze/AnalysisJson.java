@@ -1,7 +1,7 @@
-package dev.porescope.cli.report;
+package dev.porescope.cli.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.porescope.cli.analyze.PhotoAnalysis;
+import dev.porescope.core.face.FaceLandmarks;
 import dev.porescope.core.face.FaceZones;
 import dev.porescope.core.face.Zone;
 import dev.porescope.core.face.ZoneFigures;
@@ -63,6 +63,7 @@ public final class AnalysisJson {
             for (Zone z : Zone.values()) legend.put(z.id(), z.label());
             r.put("zones_legend", legend);
             List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            Map<Zone, FaceLandmarks.Point> anchors = zones.anchors();
             for (ZoneFigures f : zoneFigures) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", f.name());
@@ -76,6 +77,14 @@ public final class AnalysisJson {
                 row.put("area_unit", f.summary().areaUnit());
                 row.put("pore_fraction", f.summary().poreFraction());
                 row.put("pore_score", f.score());
+                Zone zone = Zone.ofLabel(f.label());
+                FaceLandmarks.Point anchor = zone == null ? null : anchors.get(zone);
+                if (anchor != null) { // where the overlay writes the zone's name, photo px
+                    Map<String, Object> at = new LinkedHashMap<>();
+                    at.put("x", anchor.x());
+                    at.put("y", anchor.y());
+                    row.put("anchor", at);
+                }
                 rows.add(row);
             }
             r.put("zones", rows);

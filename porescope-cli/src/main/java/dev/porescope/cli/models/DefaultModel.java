@@ -1,5 +1,6 @@
-package dev.porescope.cli;
+package dev.porescope.cli.models;
 
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.io.AtomicFiles;
 
 import java.io.IOException;

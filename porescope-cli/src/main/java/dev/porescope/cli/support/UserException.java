@@ -1,4 +1,4 @@
-package dev.porescope.cli;
+package dev.porescope.cli.support;
 
 /**
  * A problem the user can fix (a missing folder, a bad image, an unknown model). Its message is

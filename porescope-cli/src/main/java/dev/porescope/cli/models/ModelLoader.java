@@ -1,8 +1,10 @@
-package dev.porescope.cli;
+package dev.porescope.cli.models;
 
-import dev.porescope.core.modelfile.ModelFileKind;
+import dev.porescope.cli.support.Messages;
+import dev.porescope.cli.support.UserException;
 import dev.porescope.core.data.LabelledImage;
 import dev.porescope.core.model.SegmentationModel;
+import dev.porescope.core.modelfile.ModelFileKind;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +37,7 @@ public final class ModelLoader {
             FILE_LOADERS.put(kind.extension(), switch (kind) {
                 case TORCHSCRIPT -> ModelLoader::torchModel;
                 case PTL -> ModelLoader::ptlModel;
-                case ONNX, ORT -> file -> onnxModel(file, dev.porescope.onnx.OnnxModel.DEFAULT_THREADS);
+                case ONNX, ORT -> file -> onnxModel(file, dev.porescope.ort.OnnxModel.DEFAULT_THREADS);
             });
         }
     }
@@ -151,7 +153,7 @@ public final class ModelLoader {
      */
     public static SegmentationModel onnxModel(Path file, int threads) {
         try {
-            return dev.porescope.onnx.OnnxModel.load(file, threads);
+            return dev.porescope.ort.OnnxModel.load(file, threads, dev.porescope.onnx.GraphCheck::check);
         } catch (IllegalArgumentException e) {
             throw new UserException(withWhatToDo(e.getMessage(), "export it again with 'porescope export --format "
                     + extension(file) + "'"), e);

@@ -1,6 +1,6 @@
-package dev.porescope.cli;
+package dev.porescope.cli.io;
 
-import dev.porescope.cli.io.ImageFiles;
+import dev.porescope.cli.support.OptionValues;
 import picocli.CommandLine.Option;
 
 /** Options of every command that reads photos (mixed in with {@code @Mixin}). */

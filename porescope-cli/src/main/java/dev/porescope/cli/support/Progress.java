@@ -1,4 +1,4 @@
-package dev.porescope.cli;
+package dev.porescope.cli.support;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
