@@ -63,6 +63,16 @@ public final class OnnxExport {
      */
     public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
                                    List<Plane> calibration, String keepFloat, Path out) {
+        return export(card, weights, precision, calibration, keepFloat, true, out);
+    }
+
+    /**
+     * As {@link #export(ModelCard, Map, Precision, List, String, Path)}; {@code biasCorrection}
+     * (int8 only; on in every other overload and on the command line) corrects the int8 biases
+     * for their weights' mean shift ({@link Quantization#correctedBias}).
+     */
+    public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
+                                   List<Plane> calibration, String keepFloat, boolean biasCorrection, Path out) {
         if (card == null || card.spec() == null) {
             throw new IllegalArgumentException("model card has no network spec; only U-Net models can be exported to ONNX");
         }
@@ -76,7 +86,8 @@ public final class OnnxExport {
         if (precision == Precision.INT8) {
             keep = KeepFloat.resolve(card.spec(), keepFloat);
             tiles = Calibration.tiles(calibration, card.spec().sizeMultiple());
-            model = writer.int8(Calibration.statistics(writer, calibration, OnnxModel.DEFAULT_THREADS), keep);
+            Calibration.Statistics measured = Calibration.statistics(writer, calibration, OnnxModel.DEFAULT_THREADS);
+            model = biasCorrection ? writer.int8(measured, keep) : writer.int8(measured.ranges(), keep);
         } else {
             model = writer.model(precision, Map.of(), keep);
         }
@@ -91,7 +102,7 @@ public final class OnnxExport {
         if (precision == Precision.INT8) {
             extra.put(EXTRA_CALIBRATION_TILES, Integer.toString(tiles.size()));
             extra.put(EXTRA_KEEP_FLOAT, keep.isEmpty() ? "none" : String.join(",", keep));
-            extra.put(EXTRA_BIAS_CORRECTION, "calibration input means");
+            extra.put(EXTRA_BIAS_CORRECTION, biasCorrection ? "calibration input means" : "none");
         }
         ModelCard written = card.withRuntime(ModelCard.RUNTIME_ONNX, precision.label()).withGolden(golden).withExtra(extra);
         AtomicFiles.writeBytes(out, OnnxWriter.withCard(model, written).toByteArray());

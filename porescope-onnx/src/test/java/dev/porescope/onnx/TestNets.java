@@ -1,12 +1,8 @@
 package dev.porescope.onnx;
 
-import dev.porescope.core.image.Luma;
 import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.preprocess.Preprocessing;
-import dev.porescope.core.synth.SkinSynthesizer;
-import dev.porescope.core.synth.SynthConfig;
-import dev.porescope.core.synth.SyntheticPhoto;
 import dev.porescope.core.unet.UNetSpec;
 
 import java.util.LinkedHashMap;
@@ -46,12 +42,6 @@ final class TestNets {
     static ModelCard card(UNetSpec spec) {
         return new ModelCard(ModelCard.FORMAT, spec.name(), spec, Preprocessing.standard(), 0.5, 3, "torchscript",
                 "fp32", null, 7, 0, Map.of("dice", 0.8), Map.of("test", "1"), List.of(), Map.of());
-    }
-
-    /** A synthetic skin photo (core's synthesizer, the look of the golden inputs), preprocessed like {@link #card}'s. */
-    static Plane skin(int side, long seed) {
-        SyntheticPhoto photo = new SkinSynthesizer(SynthConfig.defaults(side, side)).generate(seed);
-        return Preprocessing.standard().apply(Luma.fromArgb(photo.argb(), photo.width(), photo.height()));
     }
 
     static Plane noise(int w, int h, long seed) {
