@@ -72,6 +72,29 @@ public final class PhotoAnalysis {
     }
 
     /**
+     * Heap that the planes of one photo take at the same time at the least, bytes a pixel: the decoded
+     * photo and its luma, the network input and output planes, the masks and the component labels. A
+     * photo above {@code max heap / this} cannot be analysed in this JVM whatever else it does; below,
+     * it usually can ({@link PhotoRunner#BYTES_PER_PIXEL} is the measured peak with every output).
+     */
+    public static final long MIN_BYTES_PER_PIXEL = 20;
+
+    /**
+     * Refuses, before decoding, a photo this JVM's heap cannot hold, with the heap it would need: one
+     * line instead of an out-of-memory error half-way.
+     */
+    static void requireHeap(ImageFiles.Size size, Path photo, long maxHeapBytes) {
+        long need = size.pixels() * MIN_BYTES_PER_PIXEL;
+        if (need > maxHeapBytes) {
+            long suggestMb = (size.pixels() * PhotoRunner.BYTES_PER_PIXEL >> 20) + 256;
+            throw new UserException(String.format(java.util.Locale.ROOT, "%s is %dx%d (%.0f MP): analysing it takes at least"
+                            + " %d MB of Java heap and this one has %d MB; run with more (JAVA_OPTS=-Xmx%dm bin/porescope ...)"
+                            + " or analyse a smaller photo", photo, size.width(), size.height(), size.pixels() / 1e6,
+                    need >> 20, maxHeapBytes >> 20, suggestMb));
+        }
+    }
+
+    /**
      * The face zones of {@code --zones auto} (the skin alone when no face is in view), for {@code analyze},
      * {@code serve} and {@code batch} alike.
      *
@@ -134,6 +157,7 @@ public final class PhotoAnalysis {
     public Result run(Path photo, Outputs outputs, IntConsumer tilesDone) {
         Stopwatch clock = new Stopwatch();
         PoreAnalyzer analyzer = settings.analyzer();
+        requireHeap(settings.files().readSize(photo), photo, Runtime.getRuntime().maxMemory());
         ArgbImage argb = settings.files().readArgb(photo);
         int w = argb.width();
         int h = argb.height();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.porescope.cli.analyze.PhotoAnalysis;
+import dev.porescope.cli.analyze.PhotoRunner;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.support.Messages;
 import dev.porescope.cli.support.UserException;
@@ -43,13 +44,11 @@ import java.util.stream.Stream;
  * The server's analyses: an uploaded photo goes through {@link PhotoAnalysis} exactly as
  * {@code porescope analyze --out-dir} runs it (same model, same outputs: mask, overlay, JSON, CSV,
  * histogram), into a private folder per result that the API then serves. Admission is by memory:
- * each photo reserves {@link #BYTES_PER_PIXEL} of heap per pixel (read from its header) out of a
+ * each photo reserves {@link PhotoRunner#BYTES_PER_PIXEL} of heap per pixel (read from its header) out of a
  * fixed budget, and a photo that does not fit now is answered 503 with Retry-After instead of
  * running the heap out.
  */
 public final class AnalysisService implements AutoCloseable {
-    /** Heap per pixel while a photo is analysed with every output (measured; README "Memory"). */
-    public static final long BYTES_PER_PIXEL = 48;
 
     /**
      * @param maxUploadBytes    largest request body (photo or mask), bytes (413 above)
@@ -165,7 +164,7 @@ public final class AnalysisService implements AutoCloseable {
 
     private Stored run(String id, String stem, Path dir, Path photo, Options options) {
         ImageFiles.Size size = files.readSizeWithinLimit(photo);
-        long needKbLong = size.pixels() * BYTES_PER_PIXEL / 1024 + 1;
+        long needKbLong = size.pixels() * PhotoRunner.BYTES_PER_PIXEL / 1024 + 1;
         if (needKbLong > budgetKb) {
             throw new ApiException(413, String.format(Locale.ROOT,
                     "%s is %s and needs about %d MB of memory to analyse, more than the server's %d MB for analyses;"

@@ -183,7 +183,7 @@ class ServeApiTest {
     @Test
     void concurrentRequestsAreServedOr503WithinTheMemoryBudget() throws Exception {
         Path photo = photo(tmp, "busy", 256, 256, 9);
-        long need = 256L * 256 * AnalysisService.BYTES_PER_PIXEL;
+        long need = 256L * 256 * dev.porescope.cli.analyze.PhotoRunner.BYTES_PER_PIXEL;
         byte[] bytes = Files.readAllBytes(photo);
         // room for one photo at a time
         try (PoreServer tight = ServeClient.start(null, 8L << 20, ImageFiles.DEFAULT_MAX_PIXELS, need + need / 2, 2)) {
