@@ -29,7 +29,8 @@
  *     standard ONNX Runtime packages, absent from custom reduced-operator builds. On x86 CPUs
  *     without VNNI (this machine's AMD EPYC has AVX2 only), ONNX Runtime's u8s8 kernels add pairs of
  *     uint8 x int8 products in int16 and may saturate: an all-int8 slim model agreed 0.69 with
- *     8-bit weights and 0.9885 with 7-bit ones; the float first layer avoids most of it.</li>
+ *     8-bit weights and 0.9885 with 7-bit ones (bias-corrected); the float first layer avoids
+ *     most of it.</li>
  * <li>The card (JSON, key {@code porescope.json}) lives in the ONNX metadata_props, and ONNX Runtime
  *     keeps metadata_props when it saves the ORT format, so {@code .ort} files carry the same
  *     card with no sidecar. Core's {@code dev.porescope.core.modelfile.ModelFileReader} reads it in pure
