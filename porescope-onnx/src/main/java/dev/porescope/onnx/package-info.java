@@ -24,8 +24,9 @@
  *     weights' mean shift, uint8 activations at the 99.999th percentile of each calibration tile
  *     (averaged over tiles). ONNX Runtime (level
  *     EXTENDED and up) turns it into QLinearConv, QLinearConcat, QLinearLeakyRelu and uint8
- *     MaxPool/DepthToSpace; only the 1x1 head and the softmax run in float, so probabilities near
- *     the threshold keep float logits. The last two are com.microsoft contrib ops: present in the
+ *     MaxPool/DepthToSpace. The layers {@code --int8-keep-float} names run in float (default
+ *     {@code first,last}: the first conv, the last decoder conv and the 1x1 head), and the softmax
+ *     always does, so probabilities near the threshold keep float logits. The last two are com.microsoft contrib ops: present in the
  *     standard ONNX Runtime packages, absent from custom reduced-operator builds. On x86 CPUs
  *     without VNNI (this machine's AMD EPYC has AVX2 only), ONNX Runtime's u8s8 kernels add pairs of
  *     uint8 x int8 products in int16 and may saturate: an all-int8 slim model agreed 0.69 with
