@@ -7,6 +7,7 @@ import dev.porescope.cli.commands.CompareCommand;
 import dev.porescope.cli.commands.DemoCommand;
 import dev.porescope.cli.commands.EvalCommand;
 import dev.porescope.cli.commands.ExportCommand;
+import dev.porescope.cli.commands.FaceModelsCommand;
 import dev.porescope.cli.commands.ServeCommand;
 import dev.porescope.cli.commands.SpecCommand;
 import dev.porescope.cli.commands.SynthCommand;
@@ -37,6 +38,7 @@ public final class Main {
                 TrainCommand::new,
                 SpecCommand::new,
                 ExportCommand::new,
+                FaceModelsCommand::new,
                 CompareCommand::new,
                 BatchPlaceholder::new,
                 BenchCommand::new);

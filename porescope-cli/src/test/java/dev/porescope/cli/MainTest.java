@@ -101,7 +101,7 @@ public class MainTest {
                 if (!line.startsWith("| `porescope ")) continue;
                 List<String> words = new ArrayList<>();
                 for (String word : line.substring("| `porescope ".length()).split("[ `]")) {
-                    if (!word.matches("[a-z]+")) break;
+                    if (!word.matches("[a-z][a-z-]*")) break;
                     words.add(word);
                 }
                 commands.add(String.join(" ", words));

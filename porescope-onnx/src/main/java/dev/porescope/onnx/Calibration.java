@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Activation ranges for the int8 model, measured by running the fp32 model (with its
- * intermediate tensors exposed as outputs) over preprocessed calibration photos. Ranges are
- * high percentiles averaged over calibration tiles (see {@link #PERCENTILE}), widened to include 0
- * so that 0 is exact.
+ * Activation ranges and input means for the int8 model, measured by running the fp32 model (with
+ * its intermediate tensors exposed as outputs) over preprocessed calibration photos. Ranges are
+ * high percentiles averaged over calibration tiles (see {@link #PERCENTILE}; the uint8 parameters
+ * widen them to include 0, {@link Quantization.Uint8#covering}); the channel means of every
+ * convolution's input correct the int8 biases ({@link Quantization#correctedBias}).
  */
 public final class Calibration {
 
@@ -29,33 +30,43 @@ public final class Calibration {
     /** Observed value range of one tensor. */
     public record Range(float min, float max) {
         public Range include(float lo, float hi) { return new Range(Math.min(min, lo), Math.max(max, hi)); }
-
-        /** Asymmetric uint8 parameters covering [min(0, min), max(0, max)]. */
-        public QuantParams uint8() {
-            double lo = Math.min(0, min), hi = Math.max(0, max);
-            double scale = hi > lo ? (hi - lo) / 255.0 : 1.0;
-            int zero = (int) Math.max(0, Math.min(255, Math.round(-lo / scale)));
-            return new QuantParams((float) scale, zero);
-        }
     }
-
-    /** uint8 quantization: real = scale * (q - zeroPoint). */
-    public record QuantParams(float scale, int zeroPoint) { }
 
     private Calibration() { }
 
     /**
-     * Ranges of the input {@code x} and of every tensor in {@link OnnxWriter#calibratedTensors()}.
+     * What calibration measured.
+     *
+     * @param ranges     activation range of the input {@code x} and of every tensor in
+     *                   {@link OnnxWriter#calibratedTensors()}
+     * @param inputMeans mean of each channel of every tensor in {@link OnnxWriter#convInputs()},
+     *                   over all calibration pixels (for {@link Quantization#correctedBias})
+     */
+    public record Statistics(Map<String, Range> ranges, Map<String, double[]> inputMeans) { }
+
+    /** The activation ranges of {@link #statistics}. */
+    public static Map<String, Range> measure(OnnxWriter writer, List<Plane> photos, int intraOpThreads) {
+        return statistics(writer, photos, intraOpThreads).ranges();
+    }
+
+    /**
+     * Runs the fp32 model over the calibration tiles once and measures the activation ranges and
+     * the channel means of every convolution's input.
      *
      * @param photos preprocessed photos (model input), any size
      */
-    public static Map<String, Range> measure(OnnxWriter writer, List<Plane> photos, int intraOpThreads) {
+    public static Statistics statistics(OnnxWriter writer, List<Plane> photos, int intraOpThreads) {
         if (photos == null || photos.isEmpty()) {
             throw new IllegalArgumentException("int8 calibration needs at least one photo, got none");
         }
         List<Plane> tiles = tiles(photos, writer.spec().sizeMultiple());
         List<String> names = writer.calibratedTensors();
+        List<String> convInputs = writer.convInputs();
+        java.util.Set<String> outputs = new java.util.HashSet<>(names);
+        outputs.addAll(convInputs);
+        outputs.remove(OnnxWriter.INPUT);
         Map<String, List<Range>> tileRanges = new HashMap<>();
+        Map<String, double[]> sums = new HashMap<>();   // per channel, then the pixel count per channel last
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
@@ -63,15 +74,17 @@ public final class Calibration {
             try (OrtSession session = env.createSession(writer.calibrationModel().toByteArray(), options)) {
                 for (Plane tile : tiles) {
                     include(tileRanges, OnnxWriter.INPUT, tile.values());
+                    addChannelSums(sums, OnnxWriter.INPUT, tile.values(), 1);
                     long[] shape = {1, 1, tile.height(), tile.width()};
                     try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(tile.values()), shape);
-                         OrtSession.Result result = session.run(Map.of(OnnxWriter.INPUT, x), new java.util.HashSet<>(names))) {
-                        for (String name : names) {
-                            OnnxValue v = result.get(name).orElseThrow();
-                            FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+                         OrtSession.Result result = session.run(Map.of(OnnxWriter.INPUT, x), outputs)) {
+                        for (String name : outputs) {
+                            OnnxTensor v = (OnnxTensor) result.get(name).orElseThrow();
+                            FloatBuffer fb = v.getFloatBuffer();
                             float[] values = new float[fb.remaining()];
                             fb.get(values);
-                            include(tileRanges, name, values);
+                            if (names.contains(name)) include(tileRanges, name, values);
+                            if (convInputs.contains(name)) addChannelSums(sums, name, values, (int) v.getInfo().getShape()[1]);
                         }
                     }
                 }
@@ -85,7 +98,25 @@ public final class Calibration {
             for (Range r : list) { lo += r.min(); hi += r.max(); }
             ranges.put(name, new Range((float) (lo / list.size()), (float) (hi / list.size())));
         });
-        return ranges;
+        Map<String, double[]> means = new HashMap<>();
+        sums.forEach((name, s) -> {
+            double[] m = new double[s.length - 1];
+            for (int c = 0; c < m.length; c++) m[c] = s[c] / s[m.length];
+            means.put(name, m);
+        });
+        return new Statistics(ranges, means);
+    }
+
+    /** Adds each channel's sum of a [1, channels, H, W] tensor, and the pixels per channel, to {@code sums}. */
+    private static void addChannelSums(Map<String, double[]> sums, String name, float[] values, int channels) {
+        double[] s = sums.computeIfAbsent(name, k -> new double[channels + 1]);
+        int plane = values.length / channels;
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int i = c * plane; i < (c + 1) * plane; i++) sum += values[i];
+            s[c] += sum;
+        }
+        s[channels] += plane;
     }
 
     /**

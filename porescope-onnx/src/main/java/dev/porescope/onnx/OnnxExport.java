@@ -38,12 +38,8 @@ public final class OnnxExport {
     public static final String EXTRA_OPSET = "onnx_opset";
     public static final String EXTRA_CALIBRATION_TILES = "int8_calibration_tiles";
     public static final String EXTRA_KEEP_FLOAT = "int8_keep_float";
-    /**
-     * Layers an int8 export keeps in float unless told otherwise (see {@link OnnxWriter#keepFloatLayers}):
-     * the first conv (it alone reads the unquantized photo) and the last decoder conv + head.
-     */
-    public static final String DEFAULT_KEEP_FLOAT = "first,last";
-
+    /** How the int8 biases were corrected for the mean shift of their int8 weights ({@link Quantization#correctedBias}). */
+    public static final String EXTRA_BIAS_CORRECTION = "int8_bias_correction";
     private OnnxExport() { }
 
     /**
@@ -57,7 +53,7 @@ public final class OnnxExport {
      */
     public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
                                    List<Plane> calibration, Path out) {
-        return export(card, weights, precision, calibration, DEFAULT_KEEP_FLOAT, out);
+        return export(card, weights, precision, calibration, KeepFloat.DEFAULT, out);
     }
 
     /**
@@ -67,6 +63,16 @@ public final class OnnxExport {
      */
     public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
                                    List<Plane> calibration, String keepFloat, Path out) {
+        return export(card, weights, precision, calibration, keepFloat, true, out);
+    }
+
+    /**
+     * As {@link #export(ModelCard, Map, Precision, List, String, Path)}; {@code biasCorrection}
+     * (int8 only; on in every other overload and on the command line) corrects the int8 biases
+     * for their weights' mean shift ({@link Quantization#correctedBias}).
+     */
+    public static ModelCard export(ModelCard card, Map<String, float[]> weights, Precision precision,
+                                   List<Plane> calibration, String keepFloat, boolean biasCorrection, Path out) {
         if (card == null || card.spec() == null) {
             throw new IllegalArgumentException("model card has no network spec; only U-Net models can be exported to ONNX");
         }
@@ -74,15 +80,17 @@ public final class OnnxExport {
             throw new IllegalArgumentException("int8 export needs calibration photos, got none; pass --calibration DIR with photos");
         }
         OnnxWriter writer = new OnnxWriter(card.spec(), weights);
-        Map<String, Calibration.Range> ranges = Map.of();
         List<Plane> tiles = List.of();
+        java.util.Set<String> keep = java.util.Set.of();
+        ModelProto model;
         if (precision == Precision.INT8) {
+            keep = KeepFloat.resolve(card.spec(), keepFloat);
             tiles = Calibration.tiles(calibration, card.spec().sizeMultiple());
-            ranges = Calibration.measure(writer, calibration, OnnxModel.DEFAULT_THREADS);
+            Calibration.Statistics measured = Calibration.statistics(writer, calibration, OnnxModel.DEFAULT_THREADS);
+            model = biasCorrection ? writer.int8(measured, keep) : writer.int8(measured.ranges(), keep);
+        } else {
+            model = writer.model(precision, Map.of(), keep);
         }
-        java.util.Set<String> keep = precision == Precision.INT8
-                ? OnnxWriter.keepFloatLayers(card.spec(), keepFloat) : java.util.Set.of();
-        ModelProto model = writer.model(precision, ranges, keep);
 
         List<GoldenPair> golden = card.golden() != null && !card.golden().isEmpty()
                 ? card.golden() : goldenPairs(writer.fp32(), card);
@@ -94,6 +102,7 @@ public final class OnnxExport {
         if (precision == Precision.INT8) {
             extra.put(EXTRA_CALIBRATION_TILES, Integer.toString(tiles.size()));
             extra.put(EXTRA_KEEP_FLOAT, keep.isEmpty() ? "none" : String.join(",", keep));
+            extra.put(EXTRA_BIAS_CORRECTION, biasCorrection ? "calibration input means" : "none");
         }
         ModelCard written = card.withRuntime(ModelCard.RUNTIME_ONNX, precision.label()).withGolden(golden).withExtra(extra);
         AtomicFiles.writeBytes(out, OnnxWriter.withCard(model, written).toByteArray());

@@ -18,13 +18,20 @@
  *     Casts around ops without fp16 kernels and runs them in fp32; ARM builds have fp16 kernels.
  *     {@code .ort} files of fp16 models are saved without optimisation, which would otherwise
  *     turn the weights back into fp32.</li>
- * <li>int8: QDQ with per-output-channel symmetric int8 weights, int32 biases at input scale x
- *     weight scale, uint8 activations calibrated at the 99.99th percentile. ONNX Runtime (level
+ * <li>int8: QDQ ({@link dev.porescope.onnx.Quantization} the arithmetic, {@link dev.porescope.onnx.QdqNodes}
+ *     the nodes, {@link dev.porescope.onnx.KeepFloat} which layers stay float) with per-output-channel
+ *     symmetric int8 weights, int32 biases at input scale x weight scale and corrected for the int8
+ *     weights' mean shift, uint8 activations at the 99.999th percentile of each calibration tile
+ *     (averaged over tiles). ONNX Runtime (level
  *     EXTENDED and up) turns it into QLinearConv, QLinearConcat, QLinearLeakyRelu and uint8
- *     MaxPool/DepthToSpace; only the 1x1 head and the softmax run in float, so probabilities near
- *     the threshold keep float logits. The last two are com.microsoft contrib ops: present in the
+ *     MaxPool/DepthToSpace. The layers {@code --int8-keep-float} names run in float (default
+ *     {@code first,last}: the first conv, the last decoder conv and the 1x1 head), and the softmax
+ *     always does, so probabilities near the threshold keep float logits. The last two are com.microsoft contrib ops: present in the
  *     standard ONNX Runtime packages, absent from custom reduced-operator builds. On x86 CPUs
- *     without VNNI, ONNX Runtime's u8s8 kernels may saturate; this machine has VNNI.</li>
+ *     without VNNI (this machine's AMD EPYC has AVX2 only), ONNX Runtime's u8s8 kernels add pairs of
+ *     uint8 x int8 products in int16 and may saturate: an all-int8 slim model agreed 0.69 with
+ *     8-bit weights and 0.9885 with 7-bit ones (bias-corrected); the float first layer avoids
+ *     most of it.</li>
  * <li>The card (JSON, key {@code porescope.json}) lives in the ONNX metadata_props, and ONNX Runtime
  *     keeps metadata_props when it saves the ORT format, so {@code .ort} files carry the same
  *     card with no sidecar. Core's {@code dev.porescope.core.modelfile.ModelFileReader} reads it in pure

@@ -38,12 +38,12 @@ class MixedPrecisionTest {
     @Test
     void firstAndLastNameTheFirstConvAndTheLastDecoderConvWithTheHead() {
         // the tiny spec's walk, written out by hand: enc0 enc1 enc2 up1 dec1 up0 dec0 head
-        assertEquals(Set.of("enc0"), OnnxWriter.keepFloatLayers(SPEC, "first"));
-        assertEquals(Set.of("dec0", "head"), OnnxWriter.keepFloatLayers(SPEC, "last"));
-        assertEquals(Set.of("enc0", "dec0", "head", "up1"), OnnxWriter.keepFloatLayers(SPEC, " first, last ,up1"));
-        assertEquals(Set.of(), OnnxWriter.keepFloatLayers(SPEC, "none"));
+        assertEquals(Set.of("enc0"), KeepFloat.resolve(SPEC, "first"));
+        assertEquals(Set.of("dec0", "head"), KeepFloat.resolve(SPEC, "last"));
+        assertEquals(Set.of("enc0", "dec0", "head", "up1"), KeepFloat.resolve(SPEC, " first, last ,up1"));
+        assertEquals(Set.of(), KeepFloat.resolve(SPEC, "none"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OnnxWriter.keepFloatLayers(SPEC, "first,enc9"));
+                () -> KeepFloat.resolve(SPEC, "first,enc9"));
         assertTrue(e.getMessage().contains("enc9") && e.getMessage().contains("dec0"), e.getMessage());
     }
 
@@ -72,7 +72,7 @@ class MixedPrecisionTest {
 
     @Test
     void keepingEveryLayerInFloatIsTheFp32Model() throws Exception {
-        ModelProto all = WRITER.int8(RANGES, OnnxWriter.convLayers(SPEC));
+        ModelProto all = WRITER.int8(RANGES, KeepFloat.convLayers(SPEC));
         assertTrue(all.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("QuantizeLinear")),
                 "a quantizer is left although every convolution is float");
         Plane x = TestNets.smooth(48, 32, 5);

@@ -29,6 +29,13 @@ class OnnxExportTest {
     static final UNetSpec SPEC = TestNets.tiny();
     static final Map<String, float[]> WEIGHTS = TestNets.randomWeights(SPEC, 11);
     static final List<Plane> CALIBRATION = List.of(TestNets.smooth(96, 80, 21), TestNets.smooth(64, 64, 22));
+    /**
+     * int8 here without bias correction: this random net puts a third of a golden tile's pixels
+     * within 0.01 of the threshold, so its golden mask check (Dice >= 0.95) passes or fails on a
+     * few pixels that any change of rounding moves; bias correction is measured on trained models
+     * (README, "int8 parity") and in {@link Int8ExportTest}.
+     */
+    static final boolean BIAS_CORRECTION = false;
 
     @TempDir
     static Path dir;
@@ -114,7 +121,8 @@ class OnnxExportTest {
     @Test
     void int8CalibratedAgreesOnThePoreMask() {
         Path out = dir.resolve("model-int8.onnx");
-        ModelCard card = OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8, CALIBRATION, out);
+        ModelCard card = OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8, CALIBRATION,
+                KeepFloat.DEFAULT, BIAS_CORRECTION, out);
         assertEquals("int8", card.precision());
         Plane x = TestNets.smooth(128, 96, 4);
         float[] reference = referencePore(x);
@@ -133,7 +141,7 @@ class OnnxExportTest {
         for (Precision p : Precision.values()) {
             Path onnx = dir.resolve("conv-" + p.label() + ".onnx");
             Path ort = dir.resolve("conv-" + p.label() + ".ort");
-            OnnxExport.export(TestNets.card(SPEC), WEIGHTS, p, CALIBRATION, onnx);
+            OnnxExport.export(TestNets.card(SPEC), WEIGHTS, p, CALIBRATION, KeepFloat.DEFAULT, BIAS_CORRECTION, onnx);
             ModelCard ortCard = OnnxExport.toOrt(onnx, ort);
             assertEquals("ort", ortCard.runtime());
             Plane x = TestNets.smooth(64, 64, 9);

@@ -127,7 +127,7 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
         return RowFactory.create(key, path, size, contentHash, model.digest(), model.cardName(), Tables.STATUS_OK, null,
                 w, h, s.count(), s.roiPixels(), s.per100x100(), s.meanArea(), s.medianArea(), s.poreFraction(),
                 seq(bins), zonesMode, zones == null ? null : zones.status().name().toLowerCase(java.util.Locale.ROOT),
-                zones == null ? null : zones.note(), zoneRows == null ? null : seq(zoneRows), seconds, seq(pores));
+                zones == null ? null : zones.finder(), zones == null ? null : zones.note(), zoneRows == null ? null : seq(zoneRows), seconds, seq(pores));
     }
 
     /** Spark's Row encoder takes arrays as Scala sequences. */
@@ -139,7 +139,7 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
     static Row errorRow(String key, String path, long size, String contentHash, ModelPayload model, String zonesMode,
                         String error, double seconds) {
         return RowFactory.create(key, path, size, contentHash, model.digest(), model.cardName(), Tables.STATUS_ERROR, error,
-                null, null, null, null, null, null, null, null, null, zonesMode, null, null, null, seconds, null);
+                null, null, null, null, null, null, null, null, null, zonesMode, null, null, null, null, seconds, null);
     }
 
     /**

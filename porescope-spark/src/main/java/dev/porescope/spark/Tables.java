@@ -94,6 +94,7 @@ public final class Tables {
             .add("pore_fraction", DataTypes.DoubleType, true)
             .add("area_histogram", DataTypes.createArrayType(BIN, false), true)
             .add("zones_mode", DataTypes.StringType, false)
+            .add("zone_status", DataTypes.StringType, true)
             .add("zone_finder", DataTypes.StringType, true)
             .add("zone_note", DataTypes.StringType, true)
             .add("zones", DataTypes.createArrayType(Tables.ZONE, false), true)

@@ -156,6 +156,7 @@ class BatchJobTest {
             } else {
                 assertEquals(Tables.STATUS_OK, status, name(r) + ": " + r.getAs("error"));
                 counts.put(name(r), r.getAs("pores"));
+                assertTrue(r.getAs("zone_finder") != null && r.getAs("zone_status") != null, "who found the zones, and what");
                 List<Row> zones = r.getList(r.fieldIndex("zones"));
                 for (Row z : zones) {
                     zoneCounts.computeIfAbsent(name(r), k -> new HashMap<>()).put(z.getAs("zone"), z.getAs("pores"));

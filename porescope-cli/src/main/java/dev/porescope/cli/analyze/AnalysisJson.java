@@ -55,6 +55,7 @@ public final class AnalysisJson {
         if (zones != null) {
             Map<String, Object> finder = new LinkedHashMap<>();
             finder.put("status", zones.status().name().toLowerCase(java.util.Locale.ROOT));
+            finder.put("by", zones.finder());
             finder.put("note", zones.note());
             finder.put("landmarks", zones.landmarks());
             r.put("zone_finder", finder);

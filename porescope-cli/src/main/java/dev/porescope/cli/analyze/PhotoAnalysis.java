@@ -102,7 +102,7 @@ public final class PhotoAnalysis {
      *                       skin), naming the photo and the options that would analyse it
      */
     public static FaceZones findZones(ArgbImage argb, String photoName) {
-        FaceZones zones = FaceZones.find(argb.argb(), argb.width(), argb.height());
+        FaceZones zones = FaceModelZones.find(argb.argb(), argb.width(), argb.height());
         if (!zones.usable()) {
             throw new UserException(photoName + ": " + zones.note() + "; pass --zones none to count pores over the whole photo,"
                     + " or --roi PNG to say where");

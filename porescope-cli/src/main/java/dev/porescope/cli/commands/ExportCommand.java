@@ -10,7 +10,7 @@ import dev.porescope.core.image.Plane;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.modelfile.ModelFileException;
 import dev.porescope.onnx.OnnxExport;
-import dev.porescope.onnx.OnnxWriter;
+import dev.porescope.onnx.KeepFloat;
 import dev.porescope.onnx.Precision;
 import dev.porescope.torch.TorchFiles;
 import dev.porescope.torch.TorchModel;
@@ -62,7 +62,7 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Use at most N calibration photos, spread over the folder (default: ${DEFAULT-VALUE}).")
     int calibrationCount;
 
-    @Option(names = "--int8-keep-float", paramLabel = "LAYERS", defaultValue = OnnxExport.DEFAULT_KEEP_FLOAT,
+    @Option(names = "--int8-keep-float", paramLabel = "LAYERS", defaultValue = KeepFloat.DEFAULT,
             description = "int8 only: convolutions kept in float, comma-separated: first (the first conv), last (the last"
                     + " decoder conv and the head), none, or layer names from 'porescope spec' (default: ${DEFAULT-VALUE}).")
     String keepFloat;
@@ -97,7 +97,7 @@ public final class ExportCommand implements Callable<Integer> {
         ModelCard card = serverCard(model);
         if (precision == Precision.INT8 && card.spec() != null) {
             try {
-                OnnxWriter.keepFloatLayers(card.spec(), keepFloat);
+                KeepFloat.resolve(card.spec(), keepFloat);
             } catch (IllegalArgumentException e) {
                 throw new UserException("--int8-keep-float: " + e.getMessage(), e);
             }

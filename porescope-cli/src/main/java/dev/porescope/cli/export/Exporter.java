@@ -6,6 +6,7 @@ import dev.porescope.core.io.WriteFailedException;
 import dev.porescope.core.model.ModelCard;
 import dev.porescope.core.parity.Golden;
 import dev.porescope.onnx.GraphCheck;
+import dev.porescope.onnx.KeepFloat;
 import dev.porescope.onnx.OnnxExport;
 import dev.porescope.onnx.Precision;
 import dev.porescope.ort.OnnxModel;
@@ -46,7 +47,7 @@ public final class Exporter {
      *               ({@link Golden#inputs}), the same as a .ptl export of the same .pt carries
      */
     public static Exported onnx(TorchModel server, Precision precision, List<Plane> inputs, Path out, boolean ort) {
-        return onnx(server, precision, inputs, OnnxExport.DEFAULT_KEEP_FLOAT, out, ort);
+        return onnx(server, precision, inputs, KeepFloat.DEFAULT, out, ort);
     }
 
     /** As above; {@code keepFloat}: int8 layers kept in float ({@code first}, {@code last}, {@code none}, layer names). */

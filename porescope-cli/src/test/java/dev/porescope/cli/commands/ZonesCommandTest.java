@@ -80,6 +80,8 @@ class ZonesCommandTest {
 
         JsonNode report = Json.mapper().readTree(json.toFile());
         assertEquals("face", report.get("zone_finder").get("status").asText());
+        assertEquals("MediaPipe face detection + face mesh", report.get("zone_finder").get("by").asText(),
+                "the learned models found the drawn face");
         List<String> names = new ArrayList<>();
         long zonePores = 0;
         for (JsonNode zone : report.get("zones")) {

@@ -41,18 +41,42 @@ public final class FaceZones {
     private final Status status;
     private final FaceLandmarks landmarks;
     private final String note;
+    private final String finder;
 
     private FaceZones(int width, int height, byte[] labels, Status status, FaceLandmarks landmarks, String note) {
+        this(width, height, labels, status, landmarks, note, HEURISTIC);
+    }
+
+    private FaceZones(int width, int height, byte[] labels, Status status, FaceLandmarks landmarks, String note, String finder) {
         this.width = width;
         this.height = height;
         this.labels = labels;
         this.status = status;
         this.landmarks = landmarks;
         this.note = note;
+        this.finder = finder;
     }
+
+    /** {@link #finder()} of the zones {@link #find} found: this package's colour and dark-feature heuristic. */
+    public static final String HEURISTIC = "heuristic";
 
     /** Finds skin, a frontal face and its zones in a photo. */
     public static FaceZones find(int[] argb, int width, int height) {
+        return find(argb, width, height, true);
+    }
+
+    /**
+     * As {@link #find}, for a photo in which a trained face detector found no face: a face too small
+     * to resolve pores, or several faces, is then taken for what it most likely is (brows, lashes or
+     * nostrils paired up on a close-up; the detector does see small faces) and the photo is counted on
+     * the skin alone. A large frontal face is kept: the detector misses some (closed eyes, a face
+     * cut off below the eyes).
+     */
+    public static FaceZones findLargeFace(int[] argb, int width, int height) {
+        return find(argb, width, height, false);
+    }
+
+    private static FaceZones find(int[] argb, int width, int height, boolean refuseSmallOrSeveral) {
         SkinMask skin = SkinMask.of(argb, width, height);
         if (skin.skinPixels() == 0) {
             return new FaceZones(width, height, new byte[width * height], Status.NO_SKIN, null,
@@ -63,6 +87,9 @@ public final class FaceZones {
             return skinOnly(skin, width, height);
         }
         FaceLandmarks landmarks = FaceFinder.landmarks(found.eyes(), skin.scale);
+        if (!refuseSmallOrSeveral && (found.faces() > 1 || landmarks.eyeDistance() < MIN_EYE_DISTANCE_PX)) {
+            return skinOnly(skin, width, height);
+        }
         if (found.faces() > 1) {
             return new FaceZones(width, height, new byte[width * height], Status.SEVERAL_FACES, landmarks,
                     found.faces() + " faces found; pores are counted on one face: crop the photo to one face");
@@ -73,6 +100,26 @@ public final class FaceZones {
     /** The zones of a face whose landmarks are known (from any face model), on the photo's skin. */
     public static FaceZones of(int[] argb, int width, int height, FaceLandmarks landmarks) {
         return ofLandmarks(SkinMask.of(argb, width, height), landmarks, width, height);
+    }
+
+    /**
+     * The zones of a face whose landmarks a face model found, on the photo's skin.
+     *
+     * @param finder the model's name, for the report ({@link #finder()})
+     */
+    public static FaceZones of(int[] argb, int width, int height, FaceLandmarks landmarks, String finder) {
+        return of(argb, width, height, landmarks).withFinder(finder);
+    }
+
+    /** The same zones, reported as found by {@code finder}. */
+    public FaceZones withFinder(String finder) {
+        return new FaceZones(width, height, labels, status, landmarks, note, finder);
+    }
+
+    /** A face model found {@code faces} faces (more than one): refused, as {@link #find} refuses them. */
+    public static FaceZones severalFaces(int width, int height, int faces, FaceLandmarks best, String finder) {
+        return new FaceZones(width, height, new byte[width * height], Status.SEVERAL_FACES, best,
+                faces + " faces found; pores are counted on one face: crop the photo to one face", finder);
     }
 
     private static FaceZones ofLandmarks(SkinMask skin, FaceLandmarks landmarks, int width, int height) {
@@ -120,6 +167,9 @@ public final class FaceZones {
 
     /** One line saying what was found and what is counted. */
     public String note() { return note; }
+
+    /** What found the face or decided there is none: {@link #HEURISTIC}, or a face model's name. */
+    public String finder() { return finder; }
 
     /** True when pores can be counted (a face, or skin without a face). */
     public boolean usable() { return status == Status.FACE || status == Status.SKIN_ONLY; }

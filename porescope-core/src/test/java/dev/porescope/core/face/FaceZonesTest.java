@@ -104,5 +104,11 @@ class FaceZonesTest {
         FaceZones tooSmall = FaceZones.find(small.argb, small.width, small.height);
         assertEquals(FaceZones.Status.FACE_TOO_SMALL, tooSmall.status(), tooSmall.note());
         assertTrue(tooSmall.note().contains("400 px"), tooSmall.note());
+
+        // where a face detector saw no face: the small face and the two faces count as skin, a large face stays
+        assertEquals(FaceZones.Status.SKIN_ONLY, FaceZones.findLargeFace(small.argb, small.width, small.height).status());
+        assertEquals(FaceZones.Status.SKIN_ONLY, FaceZones.findLargeFace(two.argb, two.width, two.height).status());
+        DrawnFace large = new DrawnFace(1200, 1300).face(CX, CY, D).noise(4);
+        assertEquals(FaceZones.Status.FACE, FaceZones.findLargeFace(large.argb, large.width, large.height).status());
     }
 }
