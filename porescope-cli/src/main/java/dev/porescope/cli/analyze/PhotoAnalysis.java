@@ -252,7 +252,21 @@ public final class PhotoAnalysis {
             }
             return new Result(photo, w, h, summary, timings.value(), List.copyOf(written), zones, zoneFigures);
         } finally {
-            if (pool != null) pool.shutdownNow();
+            if (pool != null) awaitWriters(pool);
+        }
+    }
+
+    /**
+     * No writer outlives the photo's run, also when one file failed: the others finish (or fail)
+     * before the failure is reported, so the caller never sees a folder still being written.
+     */
+    private static void awaitWriters(ExecutorService pool) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)) pool.shutdownNow();
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -273,7 +287,10 @@ public final class PhotoAnalysis {
 
         @JsonValue
         synchronized Map<String, Double> value() {
+            if (failure != null) throw failure;
             if (value == null) {
+                // every file is waited for, also after one failed: the first failure is reported once all are done
+                Throwable first = null;
                 for (Future<?> f : files) {
                     try {
                         f.get();
@@ -281,9 +298,12 @@ public final class PhotoAnalysis {
                         Thread.currentThread().interrupt();
                         throw failure = new UserException("interrupted while writing the files", e);
                     } catch (ExecutionException e) {
-                        if (e.getCause() instanceof Error err) throw err;
-                        throw failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                        if (first == null) first = e.getCause();
                     }
+                }
+                if (first instanceof Error err) throw err;
+                if (first != null) {
+                    throw failure = first instanceof RuntimeException r ? r : new IllegalStateException(first);
                 }
                 clock.lap("write");
                 value = clock.timings();
