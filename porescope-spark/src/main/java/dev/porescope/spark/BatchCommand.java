@@ -68,7 +68,7 @@ public final class BatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-photos must be at least 1, got " + batchPhotos);
         }
         PhotoBatch.Settings settings = new PhotoBatch.Settings(inputs, output, glob, incremental, batchPhotos,
-                images.files().maxPixels(), zones.found());
+                images.files().maxPixels(), zones);
         ModelPayload model = ModelPayload.resolve(this.model, err); // a bad model fails before Spark starts
         PhotoBatch.Report r;
         try (Sessions.Started session = Sessions.start(master, "porescope batch")) {

@@ -1,6 +1,7 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
+import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.commands.BenchInferCommand;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
@@ -95,7 +96,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
                     double startSeconds = (System.nanoTime() - s0) / 1e9;
                     PhotoBatch.Settings settings = new PhotoBatch.Settings(List.of(dir.toUri().toString()),
                             work.resolve("out-" + master.replaceAll("[^A-Za-z0-9]", "")).toUri().toString(),
-                            "*.{png,jpg,jpeg,PNG,JPG,JPEG}", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS, false);
+                            "*.{png,jpg,jpeg,PNG,JPG,JPEG}", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS, Zones.NONE);
                     PhotoBatch.Report r = new PhotoBatch(session.spark(), settings, payload, err, (stage, i, id) -> { }).run();
                     double rate = (r.ok() + r.failed()) / r.seconds();
                     rows.add(new String[] {"batch --master " + master, fmt(startSeconds), fmt(r.seconds()), fmt(rate),
@@ -132,7 +133,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
                 args.toArray(String[]::new));
         try (Sessions.Started session = Sessions.start(masters.get(0), "porescope bench batch warm-up")) {
             new PhotoBatch(session.spark(), new PhotoBatch.Settings(List.of(two.toUri().toString()),
-                    work.resolve("out-warm-up").toUri().toString(), "*", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS, false),
+                    work.resolve("out-warm-up").toUri().toString(), "*", false, 1000, ImageFiles.DEFAULT_MAX_PIXELS, Zones.NONE),
                     payload, new PrintWriter(new java.io.StringWriter()), (stage, i, id) -> { }).run();
         }
         return (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package dev.porescope.spark;
 
+import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.support.UserException;
 import org.apache.hadoop.fs.FileStatus;
@@ -54,18 +55,18 @@ public final class PhotoBatch {
      * @param incremental  skip photos already in the output; without it the output must hold no photos yet
      * @param batchPhotos  photos per committed batch: what a killed job may have to redo at most
      * @param maxPixels    photos above this are error rows, refused from their header
-     * @param zones        find the face zones and count per zone, as {@code analyze --zones auto}; false = the whole photo
+     * @param zones        {@code AUTO}: find the face zones and count per zone, as {@code analyze}; {@code NONE}: the whole photo
      */
     public record Settings(List<String> inputs, String output, String glob, boolean incremental, int batchPhotos,
-                           long maxPixels, boolean zones) {
+                           long maxPixels, Zones zones) {
         public Settings {
             if (inputs.isEmpty()) throw new IllegalArgumentException("no input");
             if (batchPhotos < 1) throw new IllegalArgumentException("photos per batch must be at least 1, got " + batchPhotos);
         }
 
-        /** {@code zones_mode} of this run's rows. */
+        /** {@code zones_mode} of this run's rows: {@code auto} or {@code none}, as {@code --zones} takes them. */
         public String zonesMode() {
-            return zones ? Tables.ZONES_AUTO : Tables.ZONES_NONE;
+            return zones.text();
         }
     }
 

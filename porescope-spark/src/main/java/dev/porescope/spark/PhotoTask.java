@@ -2,6 +2,7 @@ package dev.porescope.spark;
 
 import dev.porescope.cli.analyze.PhotoAnalysis;
 import dev.porescope.cli.analyze.PhotoRunner;
+import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.report.PoreTable;
@@ -39,10 +40,10 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
 
     private final Broadcast<ModelPayload> model;
     private final long maxPixels;
-    private final boolean zones;
+    private final Zones zones;
 
-    /** @param zones find the face zones as {@code analyze --zones auto} does; false = the whole photo */
-    PhotoTask(Broadcast<ModelPayload> model, long maxPixels, boolean zones) {
+    /** @param zones {@code AUTO}: find the face zones as {@code analyze} does; {@code NONE}: the whole photo */
+    PhotoTask(Broadcast<ModelPayload> model, long maxPixels, Zones zones) {
         this.model = model;
         this.maxPixels = maxPixels;
         this.zones = zones;
@@ -67,10 +68,10 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
     }
 
     /** One photo's row: analysed, or an error row saying why not. */
-    static Row analyse(ModelPayload model, ImageFiles files, boolean findZones, String path, long size, String contentHash,
+    static Row analyse(ModelPayload model, ImageFiles files, Zones zonesOption, String path, long size, String contentHash,
                        byte[] content) {
         long start = System.nanoTime();
-        String zonesMode = findZones ? Tables.ZONES_AUTO : Tables.ZONES_NONE;
+        String zonesMode = zonesOption.text();
         String key = photoKey(path, contentHash, model.digest(), zonesMode);
         try {
             ImageFiles.Size header = files.readSize(content, path);
@@ -86,7 +87,7 @@ final class PhotoTask implements MapPartitionsFunction<Row, Row> {
                 w = argb.width();
                 h = argb.height();
                 // the same zones and refusals as analyze (--zones auto): one home, PhotoAnalysis.findZones
-                zones = findZones ? PhotoAnalysis.findZones(argb, path) : null;
+                zones = zonesOption.found() ? PhotoAnalysis.findZones(argb, path) : null;
                 Plane luma = Luma.fromArgb(argb.argb(), w, h);
                 argb = null;
                 analysis = analyzer.analyze(luma, zones == null ? null : zones.analysed());

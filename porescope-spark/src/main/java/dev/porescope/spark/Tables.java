@@ -1,6 +1,5 @@
 package dev.porescope.spark;
 
-import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.report.PoreTable;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -70,9 +69,6 @@ public final class Tables {
             .add("pore_fraction", DataTypes.DoubleType, false)
             .add("pore_score", DataTypes.DoubleType, false);
 
-    /** {@code zones_mode}: zones found as {@code analyze --zones auto} does, or the whole photo ({@code --zones none}). */
-    public static final String ZONES_AUTO = Zones.AUTO.text();
-    public static final String ZONES_NONE = Zones.NONE.text();
 
     /** Columns of a photo row, in order (the pore list and the batch folder come on top). */
     public static final StructType PHOTO = new StructType()

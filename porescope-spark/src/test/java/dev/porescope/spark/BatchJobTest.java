@@ -1,6 +1,7 @@
 package dev.porescope.spark;
 
 import dev.porescope.cli.Main;
+import dev.porescope.cli.analyze.Zones;
 import dev.porescope.cli.io.ArgbImage;
 import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.io.PngFiles;
@@ -126,7 +127,7 @@ class BatchJobTest {
 
     static PhotoBatch.Report run(Path out, boolean incremental, int batchPhotos, PhotoBatch.Listener listener) {
         PhotoBatch.Settings s = new PhotoBatch.Settings(List.of(photos.toUri().toString()), out.toUri().toString(),
-                "*.{png,jpg,jpeg}", incremental, batchPhotos, ImageFiles.DEFAULT_MAX_PIXELS, true);
+                "*.{png,jpg,jpeg}", incremental, batchPhotos, ImageFiles.DEFAULT_MAX_PIXELS, Zones.AUTO);
         return new PhotoBatch(spark, s, model, new PrintWriter(new StringWriter()), listener).run();
     }
 
@@ -147,7 +148,7 @@ class BatchJobTest {
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Map<String, Integer>> zoneCounts = new HashMap<>();
         for (Row r : rows) {
-            assertEquals(Tables.ZONES_AUTO, r.getAs("zones_mode"));
+            assertEquals(Zones.AUTO.text(), r.getAs("zones_mode"));
             String status = r.getAs("status");
             if (CORRUPT.contains(name(r))) {
                 assertEquals(Tables.STATUS_ERROR, status, name(r));
@@ -254,7 +255,7 @@ class BatchJobTest {
                 "--zones", "none");
         assertEquals(0, code, stderr.toString(StandardCharsets.UTF_8));
         for (Row r : photoRows(out)) {
-            assertEquals(Tables.ZONES_NONE, r.getAs("zones_mode"), "--zones none: the whole photo");
+            assertEquals(Zones.NONE.text(), r.getAs("zones_mode"), "--zones none: the whole photo");
             assertTrue(r.isNullAt(r.fieldIndex("zones")), "--zones none: no zones");
             if (Tables.STATUS_OK.equals(r.getAs("status"))) {
                 assertEquals(96L * 96, (long) r.getAs("roi_px"), "--zones none counts over the whole photo");
