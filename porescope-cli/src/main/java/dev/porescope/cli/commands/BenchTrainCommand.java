@@ -5,6 +5,8 @@ import dev.porescope.cli.support.UserException;
 import dev.porescope.core.json.Json;
 import dev.porescope.core.unet.UNetSpec;
 import dev.porescope.torch.nativ.Torch;
+import dev.porescope.torch.UNetModule;
+import dev.porescope.torch.train.InferenceProfile;
 import dev.porescope.torch.train.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,8 +59,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--size", converter = OptionValues.AtLeastOne.class, defaultValue = "512", paramLabel = "PX", description = "Inference image side (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--infer-reps", defaultValue = "3", paramLabel = "N", description = "Timed inferences (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--infer-reps", converter = OptionValues.AtLeastOne.class, defaultValue = "5", paramLabel = "N",
+            description = "Timed rounds of inference, each serving variant and the peak probes once a round (default: ${DEFAULT-VALUE}).")
     int inferReps;
+
+    @Option(names = "--gemm", converter = OptionValues.AtLeastOne.class, defaultValue = "2048", paramLabel = "N",
+            description = "Side of the fp32 matrix product timed in every round as the measured peak (default: ${DEFAULT-VALUE}).")
+    int gemm;
+
+    @Option(names = "--profile", description = "Also time each layer of the network (eager libtorch, NCHW and channels-last, passes interleaved).")
+    boolean profile;
+
+    @Option(names = "--no-train", description = "Skip the training step (inference only).")
+    boolean noTrain;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "EXE", description = "Python with torch (default: ${DEFAULT-VALUE}).")
     String python;
@@ -84,29 +97,36 @@ public final class BenchTrainCommand implements Callable<Integer> {
         String loadBefore = loadAverage();
         err.printf(Locale.ROOT, "porescope: timing %s in Java (libtorch, %d threads): %d+%d steps of %d x %dx%d%n",
                 unet.name(), Torch.threads(), warmup, steps, batch, patch, patch);
-        TrainBenchmark.Timing javaTrain = TrainBenchmark.trainSteps(unet, batch, patch, warmup, steps, 0.5);
-        err.printf(Locale.ROOT, "porescope: timing %dx%d inference in Java%n", size, size);
-        TrainBenchmark.Timing javaInfer = TrainBenchmark.inference(unet, size, 1, inferReps, false);
-        TrainBenchmark.Timing javaInferOpt = TrainBenchmark.inference(unet, size, 1, inferReps, true);
+        TrainBenchmark.Timing javaTrain = noTrain ? null : TrainBenchmark.trainSteps(unet, batch, patch, warmup, steps, 0.5);
+        err.printf(Locale.ROOT, "porescope: timing %dx%d inference in Java, %d rounds beside a %dx%d matrix product%n",
+                size, size, inferReps, gemm, gemm);
+        InferenceRounds inference = inferenceRounds(unet);
         Map<?, ?> py = noPython ? null : python(unet, err);
 
         double macsStep = unet.macsPerPixel() * batch * patch * patch * 3; // forward + two backward products
         double macsInfer = unet.macsPerPixel() * size * size;
-        out.printf(Locale.ROOT, "spec %s: %,d parameters, %,.0f multiply-adds per pixel; %d threads; CPU fp32 peak %.0f GFLOP/s%n",
+        out.printf(Locale.ROOT, "spec %s: %,d parameters, %,.0f multiply-adds per pixel; %d threads; CPU fp32 peak %.0f GFLOP/s (nominal)%n",
                 unet.name(), unet.parameterCount(), unet.macsPerPixel(), threads, peakGflops);
         out.println("                                    Java (libtorch)   PyTorch-Python   Python/Java");
         double pyTrain = py == null ? Double.NaN : ((Number) py.get("train_median")).doubleValue();
         double pyInfer = py == null ? Double.NaN : ((Number) py.get("infer_median")).doubleValue();
-        row(out, String.format(Locale.ROOT, "train step, s (median of %d)", steps), javaTrain.median(), pyTrain);
-        row(out, String.format(Locale.ROOT, "inference %dx%d, s", size, size), javaInfer.median(), pyInfer);
-        row(out, "  same, optimize_for_inference, s", javaInferOpt.median(), Double.NaN);
-        out.printf(Locale.ROOT, "train: %.1f GFLOP/s in Java (%.0f%% of peak)%s%n", 2 * macsStep / javaTrain.median() / 1e9,
-                100 * 2 * macsStep / javaTrain.median() / 1e9 / peakGflops,
-                Double.isNaN(pyTrain) ? "" : String.format(Locale.ROOT, ", %.1f GFLOP/s in Python", 2 * macsStep / pyTrain / 1e9));
-        double bestInfer = Math.min(javaInfer.median(), javaInferOpt.median());
-        out.printf(Locale.ROOT, "inference: %.2f GMAC per %dx%d image, %.1f GMAC/s = %.1f GFLOP/s in Java (%.0f%% of peak)%n",
-                macsInfer / 1e9, size, size, macsInfer / bestInfer / 1e9, 2 * macsInfer / bestInfer / 1e9,
-                100 * 2 * macsInfer / bestInfer / 1e9 / peakGflops);
+        if (javaTrain != null) row(out, String.format(Locale.ROOT, "train step, s (median of %d)", steps), javaTrain.median(), pyTrain);
+        TrainBenchmark.Probe frozen = inference.probes().get(UNetModule.Serving.FROZEN);
+        row(out, String.format(Locale.ROOT, "inference %dx%d, s", size, size), inference.rounds().timing(frozen.name()).median(), pyInfer);
+        if (javaTrain != null) {
+            double gemmRate = inference.gemm().work() / inference.rounds().timing(inference.gemm().name()).median() / 1e9;
+            out.printf(Locale.ROOT, "train: %.1f GFLOP/s in Java (%.0f%% of the nominal peak, %.0f%% of the matrix product's median"
+                            + " measured after it)%s%n", 2 * macsStep / javaTrain.median() / 1e9,
+                    100 * 2 * macsStep / javaTrain.median() / 1e9 / peakGflops, 100 * 2 * macsStep / javaTrain.median() / 1e9 / gemmRate,
+                    Double.isNaN(pyTrain) ? "" : String.format(Locale.ROOT, ", %.1f GFLOP/s in Python", 2 * macsStep / pyTrain / 1e9));
+        }
+        out.printf(Locale.ROOT, "inference: %.2f GMAC per %dx%d image; medians of %d interleaved rounds; 'of GEMM': median of"
+                + " each round's rate over that round's %dx%d matrix product rate%n", macsInfer / 1e9, size, size, inferReps, gemm, gemm);
+        inferenceTable(out, inference);
+        if (profile) {
+            err.printf(Locale.ROOT, "porescope: timing each layer, %d passes per layout%n", inferReps);
+            profileTable(out, unet);
+        }
         if (py != null) {
             out.printf(Locale.ROOT, "Python: torch %s, %s threads%n", py.get("torch"), py.get("threads"));
         }
@@ -114,6 +134,115 @@ public final class BenchTrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "load average (1 min) before: %s, after: %s, on %d CPUs%n", loadBefore, loadAverage(),
                 Runtime.getRuntime().availableProcessors());
         return 0;
+    }
+
+    /** The serving variants and the peak probes, and their interleaved rounds. */
+    private record InferenceRounds(Map<UNetModule.Serving, TrainBenchmark.Probe> probes, TrainBenchmark.Probe gemm,
+                                   List<TrainBenchmark.Probe> peaks, TrainBenchmark.Rounds rounds) { }
+
+    private InferenceRounds inferenceRounds(UNetSpec unet) throws Exception {
+        Map<UNetModule.Serving, TrainBenchmark.Probe> served = new java.util.EnumMap<>(UNetModule.Serving.class);
+        List<TrainBenchmark.Probe> all = new ArrayList<>();
+        try {
+            TrainBenchmark.Probe mm = TrainBenchmark.gemm(gemm);
+            all.add(mm);
+            List<TrainBenchmark.Probe> peaks = List.of(mm, TrainBenchmark.biggestConv(unet, size), TrainBenchmark.copy(256));
+            all.addAll(peaks.subList(1, peaks.size()));
+            for (UNetModule.Serving s : UNetModule.Serving.values()) {
+                TrainBenchmark.Probe p = TrainBenchmark.inference(unet, size, s);
+                served.put(s, p);
+                all.add(p);
+            }
+            return new InferenceRounds(served, mm, peaks, TrainBenchmark.interleaved(all, 1, inferReps));
+        } finally {
+            for (TrainBenchmark.Probe p : all) p.close();
+        }
+    }
+
+    private void inferenceTable(PrintWriter out, InferenceRounds r) {
+        out.printf(Locale.ROOT, "%-68s %8s %15s %8s %7s %8s %10s%n", "", "median s", "min-max", "GFLOP/s", "of peak", "of GEMM", "max |diff|");
+        float[] reference = r.rounds().results().get(r.probes().get(UNetModule.Serving.FROZEN).name());
+        List<TrainBenchmark.Probe> rows = new ArrayList<>(r.peaks());
+        rows.addAll(r.probes().values());
+        for (TrainBenchmark.Probe p : rows) {
+            TrainBenchmark.Timing t = r.rounds().timing(p.name());
+            double[] sorted = t.seconds().clone();
+            java.util.Arrays.sort(sorted);
+            boolean bytes = p.name().startsWith("copy");
+            double rate = p.work() / t.median() / 1e9;
+            float[] result = r.rounds().results().get(p.name());
+            out.printf(Locale.ROOT, "%-68s %8.3f %15s %8s %7s %8s %10s%n", p.name(), t.median(),
+                    String.format(Locale.ROOT, "%.3f-%.3f", sorted[0], sorted[sorted.length - 1]),
+                    bytes ? String.format(Locale.ROOT, "%.1f GB/s", rate) : String.format(Locale.ROOT, "%.1f", rate),
+                    bytes ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * rate / peakGflops),
+                    bytes ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.rounds().medianRateRatio(p, r.gemm())),
+                    result == null ? "-" : String.format(Locale.ROOT, "%.1e", maxAbsDifference(result, reference)));
+        }
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return max;
+    }
+
+    private void profileTable(PrintWriter out, UNetSpec unet) {
+        Map<String, float[]> weights;
+        try (UNetModule m = UNetModule.create(unet, 1)) {
+            weights = m.weights();
+        }
+        float[] image = new float[size * size];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(2);
+        for (int i = 0; i < image.length; i++) image[i] = (float) random.nextGaussian();
+        InferenceProfile.Layout[] layouts = InferenceProfile.Layout.values();
+        List<List<double[]>> seconds = new ArrayList<>();
+        List<InferenceProfile.Net> nets = new ArrayList<>();
+        try {
+            for (InferenceProfile.Layout l : layouts) {
+                nets.add(new InferenceProfile.Net(unet, weights, l));
+                seconds.add(new ArrayList<>());
+            }
+            int n = unet.layers().size();
+            for (int round = -1; round < inferReps; round++) {
+                for (int i = 0; i < layouts.length; i++) {
+                    double[] s = new double[n];
+                    nets.get(i).pass(image, size, s);
+                    if (round >= 0) seconds.get(i).add(s);
+                }
+            }
+        } finally {
+            nets.forEach(InferenceProfile.Net::close);
+        }
+        List<List<InferenceProfile.LayerTime>> tables = new ArrayList<>();
+        for (List<double[]> s : seconds) tables.add(InferenceProfile.summary(unet, size, s));
+        out.printf(Locale.ROOT, "per layer at %dx%d (eager libtorch, BatchNorm folded; medians of %d passes; GB/s: activations"
+                + " in and out plus weights, each once):%n", size, size, inferReps);
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-9s %-6s %9s %5s %8s", "layer", "kind", "channels", "res", "GMAC"));
+        for (InferenceProfile.Layout l : layouts) {
+            head.append(String.format(Locale.ROOT, " | %-13s %6s %7s %6s", l.name().toLowerCase(Locale.ROOT), "s", "GFLOP/s", "GB/s"));
+        }
+        out.println(head);
+        double[] totals = new double[layouts.length];
+        for (int i = 0; i < unet.layers().size(); i++) {
+            InferenceProfile.LayerTime first = tables.get(0).get(i);
+            UNetSpec.Layer l = first.layer();
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-9s %-6s %9s %5s %8.3f", l.output(),
+                    l.kind().name().toLowerCase(Locale.ROOT).replace("_", ""), l.inChannels() + ">" + l.outChannels(),
+                    "1/" + l.scale(), first.macs() / 1e9));
+            for (int k = 0; k < layouts.length; k++) {
+                InferenceProfile.LayerTime t = tables.get(k).get(i);
+                totals[k] += t.seconds();
+                row.append(String.format(Locale.ROOT, " | %-13s %6.3f %7s %6.1f", "", t.seconds(),
+                        t.macs() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", t.gflops()), t.gbPerSecond()));
+            }
+            out.println(row);
+        }
+        StringBuilder total = new StringBuilder(String.format(Locale.ROOT, "%-9s %-6s %9s %5s %8.3f", "sum", "", "", "",
+                unet.macsPerPixel() * size * size / 1e9));
+        for (double t : totals) {
+            total.append(String.format(Locale.ROOT, " | %-13s %6.3f %7.1f %6s", "", t, 2 * unet.macsPerPixel() * size * size / t / 1e9, ""));
+        }
+        out.println(total);
     }
 
     private static String loadAverage() {
