@@ -141,16 +141,16 @@ public final class UNetModule implements AutoCloseable {
      */
     public enum Serving {
         /** {@code torch.jit.freeze}: BatchNorm folded into the convolutions, NCHW tensors. */
-        FROZEN("frozen"),
+        FROZEN("frozen (the server's path)"),
         /** Frozen, then libtorch's {@code optimize_for_inference}: oneDNN blocked layouts for the 3x3 convolutions. */
         OPTIMIZED("optimize_for_inference"),
         /**
          * Up-convolution weights channels-last before freezing and optimising: libtorch then runs
          * the 2x2 transposed convolutions with oneDNN instead of its own NCHW kernel.
          */
-        OPTIMIZED_UPCONV_CHANNELS_LAST("optimize_for_inference, up-conv weights channels-last"),
+        OPTIMIZED_UPCONV_CHANNELS_LAST("optimize_for_inference + up-conv weights channels-last"),
         /** Every 4-d weight and the input channels-last (NHWC), frozen, not optimised. */
-        CHANNELS_LAST("channels-last weights and input");
+        CHANNELS_LAST("frozen, channels-last weights and input");
 
         private final String label;
 

@@ -146,7 +146,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         try {
             TrainBenchmark.Probe mm = TrainBenchmark.gemm(gemm);
             all.add(mm);
-            List<TrainBenchmark.Probe> peaks = List.of(mm, TrainBenchmark.biggestConv(unet, size), TrainBenchmark.copy(256));
+            List<TrainBenchmark.Probe> peaks = List.of(mm, TrainBenchmark.costliestConv(unet, size, true),
+                    TrainBenchmark.costliestConv(unet, size, false), TrainBenchmark.copy(256));
             all.addAll(peaks.subList(1, peaks.size()));
             for (UNetModule.Serving s : UNetModule.Serving.values()) {
                 TrainBenchmark.Probe p = TrainBenchmark.inference(unet, size, s);
@@ -160,7 +161,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
 
     private void inferenceTable(PrintWriter out, InferenceRounds r) {
-        out.printf(Locale.ROOT, "%-68s %8s %15s %8s %7s %8s %10s%n", "", "median s", "min-max", "GFLOP/s", "of peak", "of GEMM", "max |diff|");
+        int width = r.probes().values().stream().mapToInt(p -> p.name().length()).max().orElse(40);
+        out.printf(Locale.ROOT, "%-" + width + "s %8s %13s %8s %7s %8s %10s%n", "", "median s", "min-max", "GFLOP/s", "of peak", "of GEMM", "max |diff|");
         float[] reference = r.rounds().results().get(r.probes().get(UNetModule.Serving.FROZEN).name());
         List<TrainBenchmark.Probe> rows = new ArrayList<>(r.peaks());
         rows.addAll(r.probes().values());
@@ -171,7 +173,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             boolean bytes = p.name().startsWith("copy");
             double rate = p.work() / t.median() / 1e9;
             float[] result = r.rounds().results().get(p.name());
-            out.printf(Locale.ROOT, "%-68s %8.3f %15s %8s %7s %8s %10s%n", p.name(), t.median(),
+            out.printf(Locale.ROOT, "%-" + width + "s %8.3f %13s %8s %7s %8s %10s%n", p.name(), t.median(),
                     String.format(Locale.ROOT, "%.3f-%.3f", sorted[0], sorted[sorted.length - 1]),
                     bytes ? String.format(Locale.ROOT, "%.1f GB/s", rate) : String.format(Locale.ROOT, "%.1f", rate),
                     bytes ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * rate / peakGflops),
@@ -217,30 +219,30 @@ public final class BenchTrainCommand implements Callable<Integer> {
         for (List<double[]> s : seconds) tables.add(InferenceProfile.summary(unet, size, s));
         out.printf(Locale.ROOT, "per layer at %dx%d (eager libtorch, BatchNorm folded; medians of %d passes; GB/s: activations"
                 + " in and out plus weights, each once):%n", size, size, inferReps);
-        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-9s %-6s %9s %5s %8s", "layer", "kind", "channels", "res", "GMAC"));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-11s %-7s %9s %5s %8s", "layer", "kind", "channels", "res", "GMAC"));
         for (InferenceProfile.Layout l : layouts) {
-            head.append(String.format(Locale.ROOT, " | %-13s %6s %7s %6s", l.name().toLowerCase(Locale.ROOT), "s", "GFLOP/s", "GB/s"));
+            head.append(String.format(Locale.ROOT, " | %-13s %7s %6s", l.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", s", "GFLOP/s", "GB/s"));
         }
         out.println(head);
         double[] totals = new double[layouts.length];
         for (int i = 0; i < unet.layers().size(); i++) {
             InferenceProfile.LayerTime first = tables.get(0).get(i);
             UNetSpec.Layer l = first.layer();
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-9s %-6s %9s %5s %8.3f", l.output(),
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-11s %-7s %9s %5s %8.3f", l.output(),
                     l.kind().name().toLowerCase(Locale.ROOT).replace("_", ""), l.inChannels() + ">" + l.outChannels(),
                     "1/" + l.scale(), first.macs() / 1e9));
             for (int k = 0; k < layouts.length; k++) {
                 InferenceProfile.LayerTime t = tables.get(k).get(i);
                 totals[k] += t.seconds();
-                row.append(String.format(Locale.ROOT, " | %-13s %6.3f %7s %6.1f", "", t.seconds(),
+                row.append(String.format(Locale.ROOT, " | %13.3f %7s %6.1f", t.seconds(),
                         t.macs() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", t.gflops()), t.gbPerSecond()));
             }
             out.println(row);
         }
-        StringBuilder total = new StringBuilder(String.format(Locale.ROOT, "%-9s %-6s %9s %5s %8.3f", "sum", "", "", "",
+        StringBuilder total = new StringBuilder(String.format(Locale.ROOT, "%-11s %-7s %9s %5s %8.3f", "sum", "", "", "",
                 unet.macsPerPixel() * size * size / 1e9));
         for (double t : totals) {
-            total.append(String.format(Locale.ROOT, " | %-13s %6.3f %7.1f %6s", "", t, 2 * unet.macsPerPixel() * size * size / t / 1e9, ""));
+            total.append(String.format(Locale.ROOT, " | %13.3f %7.1f %6s", t, 2 * unet.macsPerPixel() * size * size / t / 1e9, ""));
         }
         out.println(total);
     }

@@ -23,6 +23,9 @@ public final class Torch {
     /** System property that sets the intra-op thread count (default: available processors). */
     public static final String THREADS_PROPERTY = "porescope.threads";
 
+    /** libtorch's switch for transparent huge pages in its CPU allocator. */
+    static final String THP_ENV = "THP_MEM_ALLOC_ENABLE";
+
     private static volatile int threads;
 
     static {
@@ -47,6 +50,11 @@ public final class Torch {
             return;
         }
         try {
+            // Before libtorch's first allocation (it reads this once): buffers of 2 MB and more get
+            // transparent huge pages (madvise), where every pass of a large image otherwise faults in
+            // its fresh activations 4 KB at a time (paper spec at 512x512: 1.3x faster; README,
+            // "Training speed"). Results are unchanged; a setting in the environment wins.
+            torch.set_env(THP_ENV, "1", false);
             torch.set_num_threads(n);
             torch.set_num_interop_threads(1);
         } catch (RuntimeException e) {

@@ -140,13 +140,14 @@ public final class TrainBenchmark {
     }
 
     /**
-     * The spec's costliest 3x3 convolution alone at {@code size}x{@code size} input, random
-     * values ({@code torch.conv2d} on NCHW, what the frozen graph calls): the best a layer of this
-     * network can do here.
+     * The spec's costliest convolution at full resolution ({@code fullResolution}) or at a coarser
+     * level, alone at a {@code size}x{@code size} input, random values ({@code torch.conv2d} on NCHW,
+     * what the frozen graph calls): the best that layer shape does here, outside the network.
      */
-    public static Probe biggestConv(UNetSpec spec, int size) {
+    public static Probe costliestConv(UNetSpec spec, int size, boolean fullResolution) {
         Torch.init();
-        UNetSpec.Layer big = spec.layers().stream().filter(l -> l.kind() == UNetSpec.Kind.CONV)
+        UNetSpec.Layer big = spec.layers().stream()
+                .filter(l -> l.kind() == UNetSpec.Kind.CONV && (l.scale() == 1) == fullResolution)
                 .max(java.util.Comparator.comparingDouble(l -> (double) l.kernel() * l.kernel() * l.inChannels() * l.outChannels()
                         / ((double) l.scale() * l.scale()))).orElseThrow();
         long side = size / big.scale();
@@ -195,7 +196,7 @@ public final class TrainBenchmark {
             module.train(false);
             served = module.frozen(serving);
         }
-        return new Probe(String.format(Locale.ROOT, "inference %dx%d, %s", size, size, serving.label()),
+        return new Probe(String.format(Locale.ROOT, "%dx%d %s", size, size, serving.label()),
                 2 * spec.macsPerPixel() * size * size,
                 () -> Torch.inference("benchmark inference", () -> {
                     Tensor x = serving.input(Torch.tensor(image, 1, 1, size, size));
