@@ -188,7 +188,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return max;
     }
 
-    private void profileTable(PrintWriter out, UNetSpec unet) {
+    private void profileTable(PrintWriter out, UNetSpec unet) throws Exception {
         Map<String, float[]> weights;
         try (UNetModule m = UNetModule.create(unet, 1)) {
             weights = m.weights();
@@ -199,6 +199,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         InferenceProfile.Layout[] layouts = InferenceProfile.Layout.values();
         List<List<double[]>> seconds = new ArrayList<>();
         List<InferenceProfile.Net> nets = new ArrayList<>();
+        double[] gemmSeconds = new double[inferReps];
+        TrainBenchmark.Probe mm = TrainBenchmark.gemm(gemm);
         try {
             for (InferenceProfile.Layout l : layouts) {
                 nets.add(new InferenceProfile.Net(unet, weights, l));
@@ -206,6 +208,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             int n = unet.layers().size();
             for (int round = -1; round < inferReps; round++) {
+                long t0 = System.nanoTime();
+                mm.run().get();
+                if (round >= 0) gemmSeconds[round] = (System.nanoTime() - t0) / 1e9;
                 for (int i = 0; i < layouts.length; i++) {
                     double[] s = new double[n];
                     nets.get(i).pass(image, size, s);
@@ -214,11 +219,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
         } finally {
             nets.forEach(InferenceProfile.Net::close);
+            mm.resources().close();
         }
         List<List<InferenceProfile.LayerTime>> tables = new ArrayList<>();
         for (List<double[]> s : seconds) tables.add(InferenceProfile.summary(unet, size, s));
         out.printf(Locale.ROOT, "per layer at %dx%d (eager libtorch, BatchNorm folded; medians of %d passes; GB/s: activations"
-                + " in and out plus weights, each once):%n", size, size, inferReps);
+                + " in and out plus weights, each once; the %dx%d matrix product in the same rounds: %.1f GFLOP/s):%n",
+                size, size, inferReps, gemm, gemm, mm.work() / TrainBenchmark.Timing.of(gemmSeconds).median() / 1e9);
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-11s %-7s %9s %5s %8s", "layer", "kind", "channels", "res", "GMAC"));
         for (InferenceProfile.Layout l : layouts) {
             head.append(String.format(Locale.ROOT, " | %-13s %7s %6s", l.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", s", "GFLOP/s", "GB/s"));

@@ -30,7 +30,7 @@ public final class TrainBenchmark {
 
     /** Seconds of each timed repetition, and their median. */
     public record Timing(double median, double[] seconds) {
-        static Timing of(double[] s) {
+        public static Timing of(double[] s) {
             double[] sorted = s.clone();
             Arrays.sort(sorted);
             int n = sorted.length;
