@@ -25,10 +25,17 @@ public final class Resize {
      * pixel centres at integers; coordinates clamp to the source.
      */
     public static Plane bilinear(Plane src, int width, int height, IntToDoubleFunction sourceX, IntToDoubleFunction sourceY) {
+        return bilinear(src, new Plane(width, height), sourceX, sourceY);
+    }
+
+    /** As {@link #bilinear(Plane, int, int, IntToDoubleFunction, IntToDoubleFunction)}, into {@code out} (not {@code src}). */
+    public static Plane bilinear(Plane src, Plane out, IntToDoubleFunction sourceX, IntToDoubleFunction sourceY) {
+        if (out == src) throw new IllegalArgumentException("bilinear resampling cannot write into its own source");
         int sw = src.width();
         int sh = src.height();
+        int width = out.width();
+        int height = out.height();
         float[] in = src.values();
-        Plane out = new Plane(width, height);
         float[] o = out.values();
         int[] x0 = new int[width];
         int[] x1 = new int[width];
