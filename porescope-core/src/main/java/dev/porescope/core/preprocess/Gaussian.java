@@ -79,45 +79,11 @@ public final class Gaussian {
         // block means of the source mirror-padded by the kernel radius (so that borders reflect as in
         // the exact blur), read through mirrored indices instead of a padded copy
         int pad = ((int) Math.ceil(3 * sigma) + f - 1) / f * f;
-        Plane small = areaOfMirrorPadded(src, pad, f);
+        Plane small = Resize.area(src, pad, f);
         // a box of width f adds (f^2 - 1) / 12 of variance; bilinear interpolation adds little
         double rest = sigma * sigma - (f * (double) f - 1) / 12;
         Plane blurred = blur(small, Math.sqrt(Math.max(rest, 1e-6)) / f);
         return Resize.bilinear(blurred, into, x -> (x + pad + 0.5) / f - 0.5, y -> (y + pad + 0.5) / f - 0.5);
-    }
-
-    /**
-     * {@link Resize#area} of {@code src} mirror-padded by {@code pad} on every side, without making the
-     * padded copy: the same sums in the same order, so the same floats.
-     */
-    static Plane areaOfMirrorPadded(Plane src, int pad, int factor) {
-        int w = src.width();
-        int h = src.height();
-        int pw = w + 2 * pad;
-        int ph = h + 2 * pad;
-        int[] cols = new int[pw];
-        for (int x = 0; x < pw; x++) cols[x] = Mirror.index(x - pad, w);
-        float[] in = src.values();
-        int sw = (pw + factor - 1) / factor;
-        int sh = (ph + factor - 1) / factor;
-        double[] sum = new double[sw];
-        int[] cnt = new int[sw];
-        Plane out = new Plane(sw, sh);
-        float[] o = out.values();
-        for (int by = 0; by < sh; by++) {
-            java.util.Arrays.fill(sum, 0);
-            java.util.Arrays.fill(cnt, 0);
-            int yEnd = Math.min(ph, (by + 1) * factor);
-            for (int y = by * factor; y < yEnd; y++) {
-                int row = Mirror.index(y - pad, h) * w;
-                for (int x = 0; x < pw; x++) {
-                    sum[x / factor] += in[row + cols[x]];
-                    cnt[x / factor]++;
-                }
-            }
-            for (int bx = 0; bx < sw; bx++) o[by * sw + bx] = (float) (sum[bx] / cnt[bx]);
-        }
-        return out;
     }
 
     private static void convolveRows(float[] in, float[] out, int w, int h, float[] k) {
