@@ -42,6 +42,12 @@ class MixedPrecisionTest {
         assertEquals(Set.of("dec0", "head"), KeepFloat.resolve(SPEC, "last"));
         assertEquals(Set.of("enc0", "dec0", "head", "up1"), KeepFloat.resolve(SPEC, " first, last ,up1"));
         assertEquals(Set.of(), KeepFloat.resolve(SPEC, "none"));
+        // full resolution (scale 1): enc0, then up0 (it doubles 1/2 to 1/1), dec0 and the head
+        assertEquals(List.of("enc0", "up0", "dec0", "head"), List.copyOf(KeepFloat.resolve(SPEC, "full")));
+        // two convs per level: both of level 0 on each side, by hand from the odd spec's walk
+        assertEquals(List.of("enc0", "enc0_1", "up0", "dec0", "dec0_1", "head"),
+                List.copyOf(KeepFloat.resolve(TestNets.odd(), "full")));
+        assertEquals(KeepFloat.resolve(SPEC, "full"), KeepFloat.resolve(SPEC, KeepFloat.DEFAULT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KeepFloat.resolve(SPEC, "first,enc9"));
         assertTrue(e.getMessage().contains("enc9") && e.getMessage().contains("dec0"), e.getMessage());
@@ -105,6 +111,35 @@ class MixedPrecisionTest {
         try (OnnxModel model = Ort.load(out)) {
             assertEquals("enc0,dec0,head", model.card().extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
         }
+    }
+
+    @Test
+    void theDefaultKeepsTheFullResolutionLayersFloatAndComesCloserToFloatThanFirstAndLast(@TempDir Path dir) throws Exception {
+        List<Plane> calibration = List.of(TestNets.smooth(96, 64, 41), TestNets.smooth(64, 64, 42));
+        Path byDefault = dir.resolve("default.onnx"), firstLast = dir.resolve("first-last.onnx");
+        ModelCard card = OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8, calibration, byDefault);
+        OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8, calibration, "first,last", firstLast);
+        assertEquals("enc0,up0,dec0,head", card.extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
+        GraphProto g = ModelProto.parseFrom(Files.readAllBytes(byDefault)).getGraph();
+        assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, "up0_conv_weight").getDataType());
+        // nothing int8 reads dec1 any more (only the float up0 does): it is not quantized
+        assertTrue(g.getNodeList().stream().noneMatch(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("dec1")));
+        assertEquals(TensorProto.DataType.INT8_VALUE, initializer(g, "dec1_pre_weight_q").getDataType());
+
+        Plane x = TestNets.smooth(80, 64, 43);   // not a calibration photo
+        float[] reference = ReferenceUNet.forward(SPEC, WEIGHTS, x.values(), x.height(), x.width());
+        double fullError = meanPoreDiff(reference, Ort.run(ModelProto.parseFrom(Files.readAllBytes(byDefault)), x));
+        double firstLastError = meanPoreDiff(reference, Ort.run(ModelProto.parseFrom(Files.readAllBytes(firstLast)), x));
+        System.out.printf("int8 t3 vs float reference, mean |diff| of the pore probability: full %.5f, first,last %.5f%n",
+                fullError, firstLastError);
+        assertTrue(fullError < firstLastError, "full " + fullError + " is not closer to float than first,last " + firstLastError);
+    }
+
+    private static double meanPoreDiff(float[] reference, float[] int8) {
+        int plane = reference.length / 2;
+        double sum = 0;
+        for (int i = plane; i < 2 * plane; i++) sum += Math.abs(reference[i] - int8[i]);
+        return sum / plane;
     }
 
     @Test
