@@ -93,6 +93,21 @@ public final class KeepFloat {
     }
 
     /**
+     * Outputs of int8 convolutions (but the head's logits, which go to the softmax in float). A
+     * float layer reads them through their quantize-dequantize pair too: ONNX Runtime runs a
+     * convolution in int8 (QLinearConv) only when its output is quantized, so without the pair an
+     * int8 layer before a float one would compute in float with int8-stored weights. Measured on
+     * the paper spec with {@code full}: dec1 before the float up0 (README, "int8 parity").
+     */
+    static Set<String> int8Outputs(UNetSpec spec, Set<String> keepFloat) {
+        Set<String> out = new HashSet<>();
+        for (Layer l : spec.layers()) {
+            if (l.kind() == Kind.CONV && !l.name().equals("head") && !keepFloat.contains(l.name())) out.add(l.output());
+        }
+        return out;
+    }
+
+    /**
      * Tensors that some int8 layer reads quantized: inputs of int8 convolutions, and inputs of
      * max-pool / concat layers whose output is read quantized (they run in uint8 then).
      */
