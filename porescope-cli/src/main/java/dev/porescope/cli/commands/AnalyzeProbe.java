@@ -3,7 +3,11 @@ package dev.porescope.cli.commands;
 import dev.porescope.cli.bench.MemoryProbe;
 import dev.porescope.cli.support.Launcher;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,16 +29,35 @@ public final class AnalyzeProbe {
      */
     public record Result(long peakRssBytes, long peakHeapBytes, double wallSeconds) { }
 
-    /** Runs {@code porescope ARGS} in a child JVM with {@code -Xmx<heapCap>}; null when it cannot be measured. */
-    public static Result measure(List<String> args, String heapCap) {
+    /** Runs {@code porescope ARGS} in a child JVM with analyze's {@link #jvmOptions()}; null when it cannot be measured. */
+    public static Result measure(List<String> args) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heapCap, "-cp",
-                System.getProperty("java.class.path"), AnalyzeProbe.class.getName()));
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(jvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AnalyzeProbe.class.getName()));
         command.addAll(args);
         long t0 = System.nanoTime();
         String[] parts = MemoryProbe.childReport(command, 3);
         double wall = (System.nanoTime() - t0) / 1e9;
         return parts == null ? null : new Result(Long.parseLong(parts[1]), Long.parseLong(parts[2]), wall);
+    }
+
+    /**
+     * The JVM options {@code bin/porescope analyze} runs with (heap cap, collector): the lines of the
+     * resource {@code dev/porescope/cli/analyze/jvm.options} that are not comments.
+     */
+    public static List<String> jvmOptions() {
+        try (InputStream in = AnalyzeProbe.class.getResourceAsStream("/dev/porescope/cli/analyze/jvm.options")) {
+            if (in == null) throw new IllegalStateException("the resource dev/porescope/cli/analyze/jvm.options is missing from the build");
+            List<String> options = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                String option = line.strip();
+                if (!option.isEmpty() && !option.startsWith("#")) options.add(option);
+            }
+            return options;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The child: runs the command line, then prints {@code memory PEAK_RSS PEAK_HEAP} in bytes. */

@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
         description = {"End-to-end benchmark of 'porescope analyze' on a synthetic skin photo (JPEG, 4:3): per stage the"
                 + " median time over the repeats (and min-max), the network alone on the same photo (its best rate on a"
                 + " 512x512 crop, scaled to the photo's pixels), the ratio of the two, and memory (peak resident set and"
-                + " peak heap of a fresh JVM that runs analyze with -Xmx512m, the cap of bin/porescope)."})
+                + " peak heap of a fresh JVM that runs analyze with the heap cap and collector of bin/porescope analyze)."})
 public final class BenchAnalyzeCommand implements Callable<Integer> {
 
     /** Side of the crop the network alone is timed on (the size 'bench infer' reports by default). */
@@ -137,7 +137,7 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
             }
             MachineLoad.Usage usage = load.stop();
             List<AnalyzeProbe.Result> mem = new ArrayList<>();
-            for (int v = 0; v < args.size(); v++) mem.add(memory && v == 0 ? AnalyzeProbe.measure(args.get(v), "512m") : null);
+            for (int v = 0; v < args.size(); v++) mem.add(memory && v == 0 ? AnalyzeProbe.measure(args.get(v)) : null);
             print(out, width, height, modelName, runs, network, networkCpu, usage, mem, synthesis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -261,8 +261,8 @@ public final class BenchAnalyzeCommand implements Callable<Integer> {
         out.println(synthesis);
         out.printf(Locale.ROOT, "%nratio: each round's total over that round's network-alone time; CPU time: the whole analyze"
                 + " command (model loading included, all threads) over the network alone's on the photo (robust to a busy"
-                + " machine, where wall times are not); memory: a fresh JVM with -Xmx512m"
-                + " (the cap of bin/porescope) runs the first variant once (peak heap use sampled every 10 ms)%n");
+                + " machine, where wall times are not); memory: a fresh JVM with bin/porescope analyze's"
+                + " options (" + String.join(" ", AnalyzeProbe.jvmOptions()) + ") runs the first variant once (peak heap use sampled every 10 ms)%n");
         out.flush();
     }
 

@@ -16,18 +16,27 @@ class HeapCheckTest {
 
     @Test
     void a49MegapixelPhotoUnderA512MbHeapIsRefusedWithTheHeapItNeeds() {
-        // 7000 x 7000 = 49 MP: at 20 bytes a pixel, 980 MB (934 MiB) against 512
+        // 7000 x 7000 = 49 MP: at 24 bytes a pixel, 1176 MB (1121 MiB) against 512
         UserException e = assertThrows(UserException.class, () ->
                 PhotoAnalysis.requireHeap(new ImageFiles.Size(7000, 7000), Path.of("big.jpg"), HEAP_512_MB));
         String m = e.getMessage();
         assertTrue(m.startsWith("big.jpg is 7000x7000 (49 MP)"), m);
-        assertTrue(m.contains("at least 934 MB") && m.contains("this one has 512 MB"), m);
+        assertTrue(m.contains("at least 1121 MB") && m.contains("this one has 512 MB"), m);
         assertTrue(m.contains("JAVA_OPTS=-Xmx") && !m.contains("\n"), m);
     }
 
     @Test
-    void aTwelveMegapixelPhotoFitsTheDefault512MbHeap() {
-        // 4000 x 3000 at 20 bytes a pixel: 229 MiB, within 512 (the README's memory table runs it there)
+    void aTwelveAndASixteenMegapixelPhotoFitTheDefault512MbHeap() {
+        // both ran with every output under -Xmx512m (README "Memory"); at 24 bytes a pixel 275 and 366 MiB
         assertDoesNotThrow(() -> PhotoAnalysis.requireHeap(new ImageFiles.Size(4000, 3000), Path.of("p.jpg"), HEAP_512_MB));
+        assertDoesNotThrow(() -> PhotoAnalysis.requireHeap(new ImageFiles.Size(4000, 4000), Path.of("p.jpg"), HEAP_512_MB));
+    }
+
+    @Test
+    void a25MegapixelPhotoThatRanOutOfA512MbHeapHalfWayIsNowRefusedFromItsHeader() {
+        // 5000 x 5000 ran out of memory under -Xmx512m even with the JSON alone (README "Memory")
+        UserException e = assertThrows(UserException.class, () ->
+                PhotoAnalysis.requireHeap(new ImageFiles.Size(5000, 5000), Path.of("p25.png"), HEAP_512_MB));
+        assertTrue(e.getMessage().contains("at least 572 MB"), e.getMessage());
     }
 }

@@ -25,10 +25,17 @@ public final class Resize {
      * pixel centres at integers; coordinates clamp to the source.
      */
     public static Plane bilinear(Plane src, int width, int height, IntToDoubleFunction sourceX, IntToDoubleFunction sourceY) {
+        return bilinear(src, new Plane(width, height), sourceX, sourceY);
+    }
+
+    /** As {@link #bilinear(Plane, int, int, IntToDoubleFunction, IntToDoubleFunction)}, into {@code out} (not {@code src}). */
+    public static Plane bilinear(Plane src, Plane out, IntToDoubleFunction sourceX, IntToDoubleFunction sourceY) {
+        if (out == src) throw new IllegalArgumentException("bilinear resampling cannot write into its own source");
         int sw = src.width();
         int sh = src.height();
+        int width = out.width();
+        int height = out.height();
         float[] in = src.values();
-        Plane out = new Plane(width, height);
         float[] o = out.values();
         int[] x0 = new int[width];
         int[] x1 = new int[width];
@@ -80,27 +87,40 @@ public final class Resize {
     public static Plane area(Plane src, int factor) {
         if (factor < 1) throw new IllegalArgumentException("area factor must be >= 1, got " + factor);
         if (factor == 1) return src.copy();
-        int sw = src.width();
-        int sh = src.height();
-        int w = (sw + factor - 1) / factor;
-        int h = (sh + factor - 1) / factor;
+        return area(src, 0, factor);
+    }
+
+    /**
+     * {@link #area(Plane, int)} of {@code src} mirror-padded by {@code pad} pixels on every side
+     * ({@link Mirror#index}), without making the padded copy.
+     */
+    public static Plane area(Plane src, int pad, int factor) {
+        if (factor < 1) throw new IllegalArgumentException("area factor must be >= 1, got " + factor);
+        int w = src.width();
+        int h = src.height();
+        int pw = w + 2 * pad;
+        int ph = h + 2 * pad;
+        int[] cols = new int[pw];
+        for (int x = 0; x < pw; x++) cols[x] = Mirror.index(x - pad, w);
         float[] in = src.values();
-        double[] sum = new double[w];
-        int[] cnt = new int[w];
-        Plane out = new Plane(w, h);
+        int sw = (pw + factor - 1) / factor;
+        int sh = (ph + factor - 1) / factor;
+        double[] sum = new double[sw];
+        int[] cnt = new int[sw];
+        Plane out = new Plane(sw, sh);
         float[] o = out.values();
-        for (int by = 0; by < h; by++) {
+        for (int by = 0; by < sh; by++) {
             java.util.Arrays.fill(sum, 0);
             java.util.Arrays.fill(cnt, 0);
-            int yEnd = Math.min(sh, (by + 1) * factor);
+            int yEnd = Math.min(ph, (by + 1) * factor);
             for (int y = by * factor; y < yEnd; y++) {
-                int row = y * sw;
-                for (int x = 0; x < sw; x++) {
-                    sum[x / factor] += in[row + x];
+                int row = Mirror.index(y - pad, h) * w;
+                for (int x = 0; x < pw; x++) {
+                    sum[x / factor] += in[row + cols[x]];
                     cnt[x / factor]++;
                 }
             }
-            for (int bx = 0; bx < w; bx++) o[by * w + bx] = (float) (sum[bx] / cnt[bx]);
+            for (int bx = 0; bx < sw; bx++) o[by * sw + bx] = (float) (sum[bx] / cnt[bx]);
         }
         return out;
     }

@@ -57,39 +57,33 @@ public final class Gaussian {
      * sigma it is the exact {@link #blur}. Not for model inputs that must tile exactly.
      */
     public static Plane blurFast(Plane src, double sigma) {
+        return blurFast(src, sigma, new Plane(src.width(), src.height()));
+    }
+
+    /**
+     * {@link #blurFast(Plane, double)} written into {@code into} (same size as {@code src}; it may be
+     * {@code src} itself, which then ends up blurred in place): no whole-image plane is allocated
+     * besides the downsampled copy, so that a 12 MP photo's preprocessing holds one plane less.
+     */
+    public static Plane blurFast(Plane src, double sigma, Plane into) {
+        if (!into.sameSize(src.width(), src.height())) {
+            throw new IllegalArgumentException("blur target is " + into.width() + "x" + into.height()
+                    + ", the source " + src.width() + "x" + src.height());
+        }
         int f = (int) Math.floor(sigma / 4);
         if (sigma < FAST_FROM_SIGMA || f < 2) {
-            return blur(src, sigma);
+            Plane exact = blur(src, sigma);
+            System.arraycopy(exact.values(), 0, into.values(), 0, exact.values().length);
+            return into;
         }
-        // mirror-pad by the kernel radius first, so that borders reflect as in the exact blur
+        // block means of the source mirror-padded by the kernel radius (so that borders reflect as in
+        // the exact blur), read through mirrored indices instead of a padded copy
         int pad = ((int) Math.ceil(3 * sigma) + f - 1) / f * f;
-        Plane small = Resize.area(mirrorPad(src, pad), f);
+        Plane small = Resize.area(src, pad, f);
         // a box of width f adds (f^2 - 1) / 12 of variance; bilinear interpolation adds little
         double rest = sigma * sigma - (f * (double) f - 1) / 12;
         Plane blurred = blur(small, Math.sqrt(Math.max(rest, 1e-6)) / f);
-        return upsample(blurred, f, pad, src.width(), src.height());
-    }
-
-    private static Plane mirrorPad(Plane src, int pad) {
-        int w = src.width();
-        int h = src.height();
-        int pw = w + 2 * pad;
-        Plane out = new Plane(pw, h + 2 * pad);
-        float[] in = src.values();
-        float[] o = out.values();
-        int[] cols = new int[pw];
-        for (int x = 0; x < pw; x++) cols[x] = Mirror.index(x - pad, w);
-        for (int y = 0; y < out.height(); y++) {
-            int row = Mirror.index(y - pad, h) * w;
-            int base = y * pw;
-            for (int x = 0; x < pw; x++) o[base + x] = in[row + cols[x]];
-        }
-        return out;
-    }
-
-    /** Bilinear from block means back to full size; block b has its centre at (b + 0.5) f - 0.5 - pad. */
-    private static Plane upsample(Plane small, int f, int pad, int width, int height) {
-        return Resize.bilinear(small, width, height, x -> (x + pad + 0.5) / f - 0.5, y -> (y + pad + 0.5) / f - 0.5);
+        return Resize.bilinear(blurred, into, x -> (x + pad + 0.5) / f - 0.5, y -> (y + pad + 0.5) / f - 0.5);
     }
 
     private static void convolveRows(float[] in, float[] out, int w, int h, float[] k) {

@@ -182,7 +182,9 @@ public record Preprocessing(@JsonProperty("flattenSigma") double flattenSigma,
             float d = v[i] - m[i];
             r[i] = d * d;
         }
-        float[] var = Gaussian.blurFast(residual, sigma).values();
+        // blurred in place (one whole plane less at the peak of a 12 MP photo's preprocessing); the
+        // result then overwrites the variance pixel by pixel
+        float[] var = Gaussian.blurFast(residual, sigma, residual).values();
         for (int i = 0; i < v.length; i++) {
             double floor = 1e-3 * m[i];
             r[i] = (float) ((v[i] - m[i]) / Math.sqrt(Math.max(0, var[i]) + floor * floor + 1e-20));

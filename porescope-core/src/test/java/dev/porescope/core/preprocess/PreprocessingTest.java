@@ -75,6 +75,35 @@ class PreprocessingTest {
     }
 
     @Test
+    void blurFastWithoutAPaddedCopyIsTheDocumentedPadAverageBlurInterpolateBitForBit() {
+        // the recipe of blurFast's documentation, built here from the public pieces: mirror-pad by the
+        // kernel radius rounded up to whole blocks, average f x f blocks, blur the small copy by the
+        // rest of the spread, interpolate back bilinearly at the block centres
+        Plane in = noise(203, 151, 9);
+        double sigma = 32;
+        int f = 8;
+        int pad = ((int) Math.ceil(3 * sigma) + f - 1) / f * f;
+        Plane padded = new Plane(203 + 2 * pad, 151 + 2 * pad);
+        for (int y = 0; y < padded.height(); y++) {
+            for (int x = 0; x < padded.width(); x++) {
+                padded.set(x, y, in.get(dev.porescope.core.image.Mirror.index(x - pad, 203),
+                        dev.porescope.core.image.Mirror.index(y - pad, 151)));
+            }
+        }
+        Plane small = dev.porescope.core.image.Resize.area(padded, f);
+        Plane blurred = Gaussian.blur(small, Math.sqrt(sigma * sigma - (f * f - 1) / 12.0) / f);
+        Plane expected = dev.porescope.core.image.Resize.bilinear(blurred, 203, 151,
+                x -> (x + pad + 0.5) / f - 0.5, y -> (y + pad + 0.5) / f - 0.5);
+
+        assertArrayEquals(expected.values(), Gaussian.blurFast(in, sigma).values());
+        Plane before = in.copy();
+        Plane inPlace = Gaussian.blurFast(in, sigma, in);
+        assertSame(in, inPlace);
+        assertArrayEquals(expected.values(), inPlace.values());
+        assertNotEquals(before, in);
+    }
+
+    @Test
     void unsharpMaskFollowsItsFormula() {
         Plane in = noise(30, 30, 4);
         Plane out = new Preprocessing(0, 0, 2, 0.5, Preprocessing.NONE).apply(in);
