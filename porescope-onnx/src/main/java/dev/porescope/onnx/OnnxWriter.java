@@ -155,12 +155,13 @@ public final class OnnxWriter {
         g.addOutput(valueInfo(OUTPUT, TensorProto.DataType.FLOAT, spec.classes()));
 
         Set<String> quantizedReads = precision == Precision.INT8 ? KeepFloat.quantizedReads(spec, keepFloat) : Set.of();
+        Set<String> int8Outputs = precision == Precision.INT8 ? KeepFloat.int8Outputs(spec, keepFloat) : Set.of();
         e.define(INPUT, e.input(), INPUT);
         for (Layer l : spec.layers()) {
             switch (l.kind()) {
                 case CONV -> {
                     boolean keep = keepFloat.contains(l.name());
-                    String in = keep ? e.raw(l.input()) : e.read(l.input());
+                    String in = keep && !int8Outputs.contains(l.input()) ? e.raw(l.input()) : e.read(l.input());
                     String y = e.conv(in, keep ? null : e.rangeName(l.input()), l.input(), net.conv(l.name()),
                             l.output() + (l.activation() == Activation.NONE ? "" : "_pre"));
                     if (l.activation() == Activation.RELU) y = e.node("Relu", List.of(y), l.output());
@@ -175,7 +176,7 @@ public final class OnnxWriter {
                 }
                 case UP_CONV -> {
                     boolean keep = keepFloat.contains(l.name());
-                    String in = keep ? e.raw(l.input()) : e.read(l.input());
+                    String in = keep && !int8Outputs.contains(l.input()) ? e.raw(l.input()) : e.read(l.input());
                     String c = e.conv(in, keep ? null : e.rangeName(l.input()), l.input(), net.conv(l.name()), l.output() + "_conv");
                     if (!keep) c = e.quantized(c, l.output() + "_conv");
                     AttributeProto alpha = AttributeProto.newBuilder().setName("alpha")

@@ -42,6 +42,12 @@ class MixedPrecisionTest {
         assertEquals(Set.of("dec0", "head"), KeepFloat.resolve(SPEC, "last"));
         assertEquals(Set.of("enc0", "dec0", "head", "up1"), KeepFloat.resolve(SPEC, " first, last ,up1"));
         assertEquals(Set.of(), KeepFloat.resolve(SPEC, "none"));
+        // full resolution (scale 1): enc0, then up0 (it doubles 1/2 to 1/1), dec0 and the head
+        assertEquals(List.of("enc0", "up0", "dec0", "head"), List.copyOf(KeepFloat.resolve(SPEC, "full")));
+        // two convs per level: both of level 0 on each side, by hand from the odd spec's walk
+        assertEquals(List.of("enc0", "enc0_1", "up0", "dec0", "dec0_1", "head"),
+                List.copyOf(KeepFloat.resolve(TestNets.odd(), "full")));
+        assertEquals(KeepFloat.resolve(SPEC, "full"), KeepFloat.resolve(SPEC, KeepFloat.DEFAULT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KeepFloat.resolve(SPEC, "first,enc9"));
         assertTrue(e.getMessage().contains("enc9") && e.getMessage().contains("dec0"), e.getMessage());
@@ -105,6 +111,53 @@ class MixedPrecisionTest {
         try (OnnxModel model = Ort.load(out)) {
             assertEquals("enc0,dec0,head", model.card().extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
         }
+    }
+
+    @Test
+    void theDefaultKeepsTheFullResolutionLayersFloatAndComesCloserToFloatThanFirstAndLast(@TempDir Path dir) throws Exception {
+        List<Plane> calibration = List.of(TestNets.smooth(96, 64, 41), TestNets.smooth(64, 64, 42));
+        Path byDefault = dir.resolve("default.onnx"), firstLast = dir.resolve("first-last.onnx");
+        ModelCard card = OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8, calibration, byDefault);
+        OnnxExport.export(TestNets.card(SPEC), WEIGHTS, Precision.INT8, calibration, "first,last", firstLast);
+        assertEquals("enc0,up0,dec0,head", card.extra().get(OnnxExport.EXTRA_KEEP_FLOAT));
+        GraphProto g = ModelProto.parseFrom(Files.readAllBytes(byDefault)).getGraph();
+        assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, "up0_conv_weight").getDataType());
+        assertEquals(TensorProto.DataType.INT8_VALUE, initializer(g, "dec1_pre_weight_q").getDataType());
+        // only the float up0 reads dec1, and it reads it quantized: so that ONNX Runtime can run
+        // dec1 as an int8 convolution. Its optimiser says which convolutions run in int8: all four
+        // int8 ones of t3 with full (enc1, enc2, up1, dec1), none of the float ones
+        assertEquals("DequantizeLinear", producerOp(g, producer(g, "up0_conv").getInput(0)));
+        Path optimised = dir.resolve("optimised.onnx");
+        assertEquals(4, ortOpCount(byDefault, optimised, Set.of("QLinearConv")), "int8 convolutions ONNX Runtime fused");
+        // float ones: Conv, or FusedConv where the optimiser took the activation in
+        assertEquals(4, ortOpCount(byDefault, optimised, Set.of("Conv", "FusedConv")), "float convolutions: enc0, up0, dec0, head");
+
+        Plane x = TestNets.smooth(80, 64, 43);   // not a calibration photo
+        float[] reference = ReferenceUNet.forward(SPEC, WEIGHTS, x.values(), x.height(), x.width());
+        double fullError = meanPoreDiff(reference, Ort.run(ModelProto.parseFrom(Files.readAllBytes(byDefault)), x));
+        double firstLastError = meanPoreDiff(reference, Ort.run(ModelProto.parseFrom(Files.readAllBytes(firstLast)), x));
+        System.out.printf("int8 t3 vs float reference, mean |diff| of the pore probability: full %.5f, first,last %.5f%n",
+                fullError, firstLastError);
+        assertTrue(fullError < firstLastError, "full " + fullError + " is not closer to float than first,last " + firstLastError);
+    }
+
+    /** Nodes of the types {@code ops} in the graph ONNX Runtime's optimiser (extended level) makes of {@code model}. */
+    private static long ortOpCount(Path model, Path optimised, Set<String> ops) throws Exception {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession.SessionOptions o = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+            o.setOptimizedModelFilePath(optimised.toString());
+            env.createSession(model.toString(), o).close();
+        }
+        return ModelProto.parseFrom(Files.readAllBytes(optimised)).getGraph().getNodeList().stream()
+                .filter(n -> ops.contains(n.getOpType())).count();
+    }
+
+    private static double meanPoreDiff(float[] reference, float[] int8) {
+        int plane = reference.length / 2;
+        double sum = 0;
+        for (int i = plane; i < 2 * plane; i++) sum += Math.abs(reference[i] - int8[i]);
+        return sum / plane;
     }
 
     @Test

@@ -155,11 +155,26 @@ public final class PhotoAnalysis {
         }
     }
 
+    /**
+     * The photo's stored size from its header, once it is known that this JVM's heap can hold it (the
+     * check of {@link #run}); for callers that size tiles or memory from it before running.
+     */
+    public ImageFiles.Size admit(Path photo) {
+        ImageFiles.Size size = settings.files().readSize(photo);
+        requireHeap(size, photo, Runtime.getRuntime().maxMemory());
+        return size;
+    }
+
     /** Analyses {@code photo}; {@code tilesDone} hears finished tiles (total: {@link #tiles}). */
     public Result run(Path photo, Outputs outputs, IntConsumer tilesDone) {
+        admit(photo);
+        return runAdmitted(photo, outputs, tilesDone);
+    }
+
+    /** As {@link #run}, for a photo {@link #admit} has already checked. */
+    public Result runAdmitted(Path photo, Outputs outputs, IntConsumer tilesDone) {
         Stopwatch clock = new Stopwatch();
         PoreAnalyzer analyzer = settings.analyzer();
-        requireHeap(settings.files().readSize(photo), photo, Runtime.getRuntime().maxMemory());
         ArgbImage argb = settings.files().readArgb(photo);
         int w = argb.width();
         int h = argb.height();

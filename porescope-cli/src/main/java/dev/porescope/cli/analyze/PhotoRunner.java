@@ -6,7 +6,6 @@ import dev.porescope.cli.io.ImageFiles;
 import dev.porescope.cli.support.Messages;
 import dev.porescope.cli.support.Progress;
 import dev.porescope.cli.support.UserException;
-import dev.porescope.core.pipeline.PoreAnalyzer;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -35,21 +34,16 @@ public final class PhotoRunner {
         if (input.problem() != null) return new Outcome(input.photo(), null, input.problem());
         long tiles;
         try {
-            tiles = tileCount(job, input);
+            ImageFiles.Size size = job.admit(input.photo());
+            tiles = job.settings().analyzer().tileCount(size.width(), size.height());
         } catch (RuntimeException e) {
             return new Outcome(input.photo(), null, e);
         }
         try (Progress progress = Progress.start("analyze " + input.photo().getFileName(), tiles, System.err)) {
-            return new Outcome(input.photo(), job.run(input.photo(), outputs, progress::stepTo), null);
+            return new Outcome(input.photo(), job.runAdmitted(input.photo(), outputs, progress::stepTo), null);
         } catch (RuntimeException e) {
             return new Outcome(input.photo(), null, e); // rethrown after the summary CSV has its row
         }
-    }
-
-    private static long tileCount(PhotoAnalysis job, Input input) {
-        PoreAnalyzer analyzer = job.settings().analyzer();
-        ImageFiles.Size size = job.settings().files().readSize(input.photo());
-        return analyzer.tileCount(size.width(), size.height());
     }
 
     /**
@@ -74,11 +68,11 @@ public final class PhotoRunner {
                 futures.add(pool.submit(() -> {
                     try {
                         if (input.problem() != null) throw input.problem();
-                        ImageFiles.Size size = job.settings().files().readSize(input.photo());
+                        ImageFiles.Size size = job.admit(input.photo());
                         int needKb = (int) Math.min(budgetKb, size.pixels() * BYTES_PER_PIXEL / 1024 + 1);
                         memory.acquireUninterruptibly(needKb);
                         try {
-                            return new Outcome(input.photo(), job.run(input.photo(), outputs.apply(input), t -> { }), null);
+                            return new Outcome(input.photo(), job.runAdmitted(input.photo(), outputs.apply(input), t -> { }), null);
                         } finally {
                             memory.release(needKb);
                         }

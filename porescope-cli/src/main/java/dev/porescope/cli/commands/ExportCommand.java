@@ -64,7 +64,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--int8-keep-float", paramLabel = "LAYERS", defaultValue = KeepFloat.DEFAULT,
             description = "int8 only: convolutions kept in float, comma-separated: first (the first conv), last (the last"
-                    + " decoder conv and the head), none, or layer names from 'porescope spec' (default: ${DEFAULT-VALUE}).")
+                    + " decoder conv and the head), full (every conv at full resolution: first, the last up-conv, last),"
+                    + " none, or layer names from 'porescope spec' (default: ${DEFAULT-VALUE}).")
     String keepFloat;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write (.ptl, .onnx or .ort).")
