@@ -1,6 +1,7 @@
 package dev.porescope.core.image;
 
 import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * Resizing with pixel centres aligned (pixel i covers [i, i+1) and its centre is i + 0.5, the
@@ -46,7 +47,8 @@ public final class Resize {
             x1[x] = Math.min(sw - 1, x0[x] + 1);
             fx[x] = (float) (p - x0[x]);
         }
-        for (int y = 0; y < height; y++) {
+        // rows on every core: each output pixel is computed as on one thread
+        IntStream.range(0, height).parallel().forEach(y -> {
             double p = Math.max(0, Math.min(sh - 1, sourceY.applyAsDouble(y)));
             int y0 = (int) p;
             int y1 = Math.min(sh - 1, y0 + 1);
@@ -59,7 +61,7 @@ public final class Resize {
                 float bottom = in[r1 + x0[x]] + fx[x] * (in[r1 + x1[x]] - in[r1 + x0[x]]);
                 o[row + x] = top + fy * (bottom - top);
             }
-        }
+        });
         return out;
     }
 
@@ -105,13 +107,12 @@ public final class Resize {
         float[] in = src.values();
         int sw = (pw + factor - 1) / factor;
         int sh = (ph + factor - 1) / factor;
-        double[] sum = new double[sw];
-        int[] cnt = new int[sw];
         Plane out = new Plane(sw, sh);
         float[] o = out.values();
-        for (int by = 0; by < sh; by++) {
-            java.util.Arrays.fill(sum, 0);
-            java.util.Arrays.fill(cnt, 0);
+        // block rows on every core, each summed in the same order as on one thread
+        IntStream.range(0, sh).parallel().forEach(by -> {
+            double[] sum = new double[sw];
+            int[] cnt = new int[sw];
             int yEnd = Math.min(ph, (by + 1) * factor);
             for (int y = by * factor; y < yEnd; y++) {
                 int row = Mirror.index(y - pad, h) * w;
@@ -121,7 +122,7 @@ public final class Resize {
                 }
             }
             for (int bx = 0; bx < sw; bx++) o[by * sw + bx] = (float) (sum[bx] / cnt[bx]);
-        }
+        });
         return out;
     }
 }

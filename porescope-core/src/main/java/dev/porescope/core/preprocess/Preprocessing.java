@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.porescope.core.image.Plane;
 
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
 /**
  * How a luma photo is turned into model input. A value: it is written into every model card
  * (JSON) so that the server and the phone run exactly the same steps, in this order:
@@ -129,9 +132,10 @@ public record Preprocessing(@JsonProperty("flattenSigma") double flattenSigma,
         // floor the divisor: a black region must not blow up to infinity
         float floor = Math.max(1e-3f, 0.01f * Math.abs(mean));
         float[] o = l; // reuse the light plane's storage
-        for (int i = 0; i < in.length; i++) {
-            o[i] = in[i] / Math.max(l[i], floor) * mean;
-        }
+        int w = luma.width();
+        rows(luma.height(), y -> {
+            for (int i = y * w, end = i + w; i < end; i++) o[i] = in[i] / Math.max(l[i], floor) * mean;
+        });
         return light;
     }
 
@@ -178,18 +182,28 @@ public record Preprocessing(@JsonProperty("flattenSigma") double flattenSigma,
         float[] m = Gaussian.blurFast(in, sigma).values();
         Plane residual = new Plane(in.width(), in.height());
         float[] r = residual.values();
-        for (int i = 0; i < v.length; i++) {
-            float d = v[i] - m[i];
-            r[i] = d * d;
-        }
+        int w = in.width();
+        rows(in.height(), y -> {
+            for (int i = y * w, end = i + w; i < end; i++) {
+                float d = v[i] - m[i];
+                r[i] = d * d;
+            }
+        });
         // blurred in place (one whole plane less at the peak of a 12 MP photo's preprocessing); the
         // result then overwrites the variance pixel by pixel
         float[] var = Gaussian.blurFast(residual, sigma, residual).values();
-        for (int i = 0; i < v.length; i++) {
-            double floor = 1e-3 * m[i];
-            r[i] = (float) ((v[i] - m[i]) / Math.sqrt(Math.max(0, var[i]) + floor * floor + 1e-20));
-        }
+        rows(in.height(), y -> {
+            for (int i = y * w, end = i + w; i < end; i++) {
+                double floor = 1e-3 * m[i];
+                r[i] = (float) ((v[i] - m[i]) / Math.sqrt(Math.max(0, var[i]) + floor * floor + 1e-20));
+            }
+        });
         return residual;
+    }
+
+    /** {@code row} for rows 0 to {@code height - 1}, on every core (each pixel is computed as on one thread). */
+    private static void rows(int height, IntConsumer row) {
+        IntStream.range(0, height).parallel().forEach(row);
     }
 
     private static double mean(float[] v) {
