@@ -102,9 +102,14 @@ public final class KeepFloat {
     static Set<String> int8Outputs(UNetSpec spec, Set<String> keepFloat) {
         Set<String> out = new HashSet<>();
         for (Layer l : spec.layers()) {
-            if (l.kind() == Kind.CONV && !l.name().equals("head") && !keepFloat.contains(l.name())) out.add(l.output());
+            if (l.kind() == Kind.CONV && !isHead(l) && !keepFloat.contains(l.name())) out.add(l.output());
         }
         return out;
+    }
+
+    /** The head: the convolution that writes the logits, which go to the softmax in float (no range of their own). */
+    static boolean isHead(Layer l) {
+        return l.kind() == Kind.CONV && l.name().equals("head");
     }
 
     /**

@@ -124,7 +124,7 @@ public final class OnnxWriter {
         List<String> out = new ArrayList<>();
         for (Layer l : net.spec().layers()) {
             switch (l.kind()) {
-                case CONV -> { if (!l.name().equals("head")) out.add(l.output()); }
+                case CONV -> { if (!KeepFloat.isHead(l)) out.add(l.output()); }
                 case UP_CONV -> { out.add(l.output() + "_conv"); out.add(l.output() + "_act"); }
                 case CONCAT -> out.add(l.output());
                 default -> { }

@@ -98,7 +98,7 @@ final class PngEncoder {
             int last = Math.min(bands, first + group);
             Band[] done = new Band[last - first];
             int from = first;
-            IntStream.range(first, last).parallel().forEach(b -> done[b - from] = band(kind, width, height, rows,
+            IntStream.range(first, last).parallel().forEach(b -> done[b - from] = band(kind, width, rows,
                     b * rowsPerBand, Math.min(height, (b + 1) * rowsPerBand), b == bands - 1));
             for (Band band : done) {
                 chunk(data, "IDAT", band.deflated);
@@ -113,7 +113,7 @@ final class PngEncoder {
     private record Band(byte[] deflated, long adler, long length) { }
 
     /** Rows [y0, y1) filtered ("Up": each byte minus the one above it) and deflated. */
-    private static Band band(Kind kind, int width, int height, Rows rows, int y0, int y1, boolean lastBand) {
+    private static Band band(Kind kind, int width, Rows rows, int y0, int y1, boolean lastBand) {
         int rowBytes = width * kind.bytesPerPixel;
         byte[] raw = new byte[(y1 - y0) * (rowBytes + 1)];
         byte[] above = new byte[rowBytes];

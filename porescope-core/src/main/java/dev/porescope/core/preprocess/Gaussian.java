@@ -57,7 +57,12 @@ public final class Gaussian {
      * sigma it is the exact {@link #blur}. Not for model inputs that must tile exactly.
      */
     public static Plane blurFast(Plane src, double sigma) {
-        return blurFast(src, sigma, new Plane(src.width(), src.height()));
+        return exactBelowFast(sigma) ? blur(src, sigma) : blurFast(src, sigma, new Plane(src.width(), src.height()));
+    }
+
+    /** Whether {@link #blurFast} runs the exact {@link #blur} for {@code sigma} (no block size of 2 px or more fits). */
+    private static boolean exactBelowFast(double sigma) {
+        return sigma < FAST_FROM_SIGMA || (int) Math.floor(sigma / 4) < 2;
     }
 
     /**
@@ -70,12 +75,12 @@ public final class Gaussian {
             throw new IllegalArgumentException("blur target is " + into.width() + "x" + into.height()
                     + ", the source " + src.width() + "x" + src.height());
         }
-        int f = (int) Math.floor(sigma / 4);
-        if (sigma < FAST_FROM_SIGMA || f < 2) {
+        if (exactBelowFast(sigma)) {
             Plane exact = blur(src, sigma);
             System.arraycopy(exact.values(), 0, into.values(), 0, exact.values().length);
             return into;
         }
+        int f = (int) Math.floor(sigma / 4);
         // block means of the source mirror-padded by the kernel radius (so that borders reflect as in
         // the exact blur), read through mirrored indices instead of a padded copy
         int pad = ((int) Math.ceil(3 * sigma) + f - 1) / f * f;
